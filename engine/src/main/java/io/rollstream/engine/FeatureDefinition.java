@@ -1,0 +1,105 @@
+package io.rollstream.engine;
+
+import io.rollstream.engine.aggregation.Aggregation;
+import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.EventType;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One declared feature: which events it looks at, how it aggregates them, over which window.
+ * Holds the one unchecked cast between the engine's untyped tile slots and the typed aggregation.
+ */
+public final class FeatureDefinition {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
+    private final String name;
+    private final Set<EventType> eventTypes;
+    private final boolean[] acceptsByOrdinal;
+    private final Aggregation<Object> aggregation;
+    private final Window window;
+
+    /**
+     * @param eventTypes the event types this feature folds in; empty means every type
+     */
+    @SuppressWarnings("unchecked")
+    public FeatureDefinition(final String name, final Set<EventType> eventTypes,
+                             final Aggregation<?> aggregation, final Window window) {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("feature name '" + name
+                    + "' must be lower snake case (letters, digits, underscores, starting with a letter)");
+        }
+        this.name = name;
+        this.eventTypes = eventTypes.isEmpty() ? EnumSet.allOf(EventType.class) : EnumSet.copyOf(eventTypes);
+        this.acceptsByOrdinal = new boolean[EventType.values().length];
+        for (final EventType type : this.eventTypes) {
+            acceptsByOrdinal[type.ordinal()] = true;
+        }
+        this.aggregation = (Aggregation<Object>) Objects.requireNonNull(aggregation, "aggregation");
+        this.window = Objects.requireNonNull(window, "window");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Set<EventType> eventTypes() {
+        return eventTypes;
+    }
+
+    public Window window() {
+        return window;
+    }
+
+    public Aggregation<?> aggregation() {
+        return aggregation;
+    }
+
+    boolean accepts(final ClickEvent event) {
+        return acceptsByOrdinal[event.getEventType().ordinal()];
+    }
+
+    Object newAccumulator() {
+        return aggregation.newAccumulator();
+    }
+
+    void add(final Object accumulator, final ClickEvent event) {
+        aggregation.add(accumulator, event);
+    }
+
+    void merge(final Object target, final Object source) {
+        aggregation.merge(target, source);
+    }
+
+    Object result(final Object accumulator) {
+        return aggregation.result(accumulator);
+    }
+
+    void write(final Object accumulator, final DataOutput out) throws IOException {
+        aggregation.write(accumulator, out);
+    }
+
+    Object read(final DataInput in) throws IOException {
+        return aggregation.read(in);
+    }
+
+    /** What identifies the definition's meaning: a change here is a new feature version. */
+    String signature() {
+        return name + '|' + eventTypes + '|' + aggregation.getClass().getName() + '|'
+                + window.lengthMs() + '|' + window.tileWidthMs();
+    }
+
+    @Override
+    public String toString() {
+        return name + " = " + aggregation.getClass().getSimpleName() + " of " + eventTypes
+                + " over " + window.label();
+    }
+}

@@ -1,0 +1,102 @@
+package io.rollstream.engine;
+
+import io.rollstream.engine.tile.TileLayout;
+import io.rollstream.engine.tile.TileSeries;
+import io.rollstream.schemas.ClickEvent;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one aggregation code path: folds events into an entity's tiles and reads features by
+ * merging the tiles inside each window. It knows nothing of Kafka, so the streaming topology,
+ * replays and training-set builds all run exactly this code.
+ */
+public final class FeatureEngine {
+
+    private final FeatureSet featureSet;
+    private final List<TileLayout> layouts;
+
+    public FeatureEngine(final FeatureSet featureSet) {
+        this.featureSet = featureSet;
+        this.layouts = featureSet.layouts();
+    }
+
+    public FeatureSet featureSet() {
+        return featureSet;
+    }
+
+    public EntityState newState() {
+        return EntityState.emptyFor(featureSet);
+    }
+
+    /**
+     * Folds one event into the entity's state. Tiles that no window can reach any more (relative
+     * to the entity's newest event) are dropped on the way, so state stays bounded per entity.
+     * Whether an event is too late to accept is the caller's decision (it owns the clock).
+     */
+    public void fold(final EntityState state, final ClickEvent event) {
+        final long eventTime = event.getEventTime().toEpochMilli();
+        state.observe(eventTime);
+        final long reference = state.newestEventTime();
+        final List<FeatureDefinition> features = featureSet.features();
+        for (int l = 0; l < layouts.size(); l++) {
+            final TileLayout layout = layouts.get(l);
+            final TileSeries series = state.series(l);
+            final long tileStart = layout.tileStart(eventTime);
+            if (layout.isLive(tileStart, reference)) {
+                Object[] slots = null;
+                final int[] slotFeatures = layout.slotFeatures();
+                for (int slot = 0; slot < slotFeatures.length; slot++) {
+                    final FeatureDefinition feature = features.get(slotFeatures[slot]);
+                    if (feature.accepts(event)) {
+                        if (slots == null) {
+                            slots = series.getOrCreate(tileStart, slotFeatures.length);
+                        }
+                        if (slots[slot] == null) {
+                            slots[slot] = feature.newAccumulator();
+                        }
+                        feature.add(slots[slot], event);
+                    }
+                }
+            }
+            series.evict(layout, reference);
+        }
+    }
+
+    /** Reads every feature with windows anchored at {@code asOf} (epoch millis). */
+    public FeatureVector read(final EntityState state, final long asOf) {
+        final List<FeatureDefinition> features = featureSet.features();
+        final Map<String, Object> values = new LinkedHashMap<>(features.size() * 2);
+        for (int f = 0; f < features.size(); f++) {
+            values.put(features.get(f).name(), readOne(state, f, asOf));
+        }
+        return new FeatureVector(asOf, state.newestEventTime(), values);
+    }
+
+    private Object readOne(final EntityState state, final int featureIndex, final long asOf) {
+        final FeatureDefinition feature = featureSet.features().get(featureIndex);
+        final int layoutIndex = featureSet.layoutOf(featureIndex);
+        final int slot = featureSet.slotOf(featureIndex);
+        final TileLayout layout = layouts.get(layoutIndex);
+        final TileSeries series = state.series(layoutIndex);
+        final long oldestStart = layout.tileStart(asOf - feature.window().lengthMs());
+        final Object merged = feature.newAccumulator();
+        // Tiles from the one holding (asOf - length) up to asOf: the window plus under one tile width.
+        for (int i = series.size() - 1; i >= 0; i--) {
+            final long start = series.startAt(i);
+            if (start < oldestStart) {
+                break;
+            }
+            if (start > asOf) {
+                continue;
+            }
+            final Object partial = series.slotsAt(i)[slot];
+            if (partial != null) {
+                feature.merge(merged, partial);
+            }
+        }
+        return feature.result(merged);
+    }
+}

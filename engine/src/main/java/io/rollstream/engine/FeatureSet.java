@@ -1,0 +1,121 @@
+package io.rollstream.engine;
+
+import io.rollstream.engine.tile.TileLayout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+/**
+ * The features computed for one entity (user, item, ...), grouped by tile width so that one event
+ * touches one tile per width, however many features share that width.
+ */
+public final class FeatureSet {
+
+    private final String entity;
+    private final List<FeatureDefinition> features;
+    private final List<TileLayout> layouts;
+    /** For feature i: which layout holds it, and which slot in that layout's tiles. */
+    private final int[] layoutOf;
+    private final int[] slotOf;
+    private final Duration allowedLateness;
+    private final int fingerprint;
+
+    public FeatureSet(final String entity, final List<FeatureDefinition> features) {
+        this(entity, features, null);
+    }
+
+    /**
+     * @param allowedLateness how late an event may arrive and still be folded in; {@code null}
+     *                        means the longest window, the point after which it could not change
+     *                        any feature anyway
+     */
+    public FeatureSet(final String entity, final List<FeatureDefinition> features, final Duration allowedLateness) {
+        this.entity = Objects.requireNonNull(entity, "entity");
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("feature set '" + entity + "' declares no features");
+        }
+        this.features = List.copyOf(features);
+        final Set<String> names = new HashSet<>();
+        for (final FeatureDefinition feature : features) {
+            if (!names.add(feature.name())) {
+                throw new IllegalArgumentException("feature set '" + entity + "' declares '" + feature.name()
+                        + "' twice; feature names must be unique");
+            }
+        }
+
+        final Map<Long, List<Integer>> byWidth = new LinkedHashMap<>();
+        for (int i = 0; i < features.size(); i++) {
+            byWidth.computeIfAbsent(features.get(i).window().tileWidthMs(), w -> new ArrayList<>()).add(i);
+        }
+        this.layoutOf = new int[features.size()];
+        this.slotOf = new int[features.size()];
+        final List<TileLayout> built = new ArrayList<>();
+        for (final Map.Entry<Long, List<Integer>> entry : byWidth.entrySet()) {
+            final List<Integer> members = entry.getValue();
+            long retention = 0;
+            final int[] slotFeatures = new int[members.size()];
+            for (int slot = 0; slot < members.size(); slot++) {
+                final int feature = members.get(slot);
+                slotFeatures[slot] = feature;
+                layoutOf[feature] = built.size();
+                slotOf[feature] = slot;
+                retention = Math.max(retention, features.get(feature).window().lengthMs());
+            }
+            built.add(new TileLayout(entry.getKey(), retention, slotFeatures));
+        }
+        this.layouts = List.copyOf(built);
+
+        final Duration longest = Duration.ofMillis(built.stream().mapToLong(TileLayout::retentionMs).max().orElseThrow());
+        this.allowedLateness = allowedLateness == null ? longest : allowedLateness;
+        this.fingerprint = fingerprintOf(entity, features);
+    }
+
+    public String entity() {
+        return entity;
+    }
+
+    public List<FeatureDefinition> features() {
+        return features;
+    }
+
+    public List<TileLayout> layouts() {
+        return layouts;
+    }
+
+    public Duration allowedLateness() {
+        return allowedLateness;
+    }
+
+    /**
+     * A hash of every definition's meaning. Stored with each entity's state so that state built by
+     * another definition is never read as this one's.
+     */
+    public int fingerprint() {
+        return fingerprint;
+    }
+
+    int layoutOf(final int feature) {
+        return layoutOf[feature];
+    }
+
+    int slotOf(final int feature) {
+        return slotOf[feature];
+    }
+
+    private static int fingerprintOf(final String entity, final List<FeatureDefinition> features) {
+        final CRC32 crc = new CRC32();
+        crc.update(entity.getBytes(StandardCharsets.UTF_8));
+        for (final FeatureDefinition feature : features) {
+            crc.update(feature.signature().getBytes(StandardCharsets.UTF_8));
+        }
+        return (int) crc.getValue();
+    }
+}

@@ -1,0 +1,31 @@
+package io.rollstream.engine.aggregation;
+
+import io.rollstream.schemas.ClickEvent;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * A mergeable aggregation: events are folded into one accumulator per tile, and the tiles inside
+ * a window are merged at read time. Accumulators are mutable so that folding an event allocates
+ * nothing in the common case.
+ *
+ * @param <A> the accumulator (partial aggregate) type
+ */
+public interface Aggregation<A> {
+
+    A newAccumulator();
+
+    void add(A accumulator, ClickEvent event);
+
+    /** Folds {@code source} into {@code target}; {@code source} is left unchanged. */
+    void merge(A target, A source);
+
+    /** The feature value, JSON-friendly (Number, String, List, Map, or null when undefined). */
+    Object result(A accumulator);
+
+    void write(A accumulator, DataOutput out) throws IOException;
+
+    A read(DataInput in) throws IOException;
+}

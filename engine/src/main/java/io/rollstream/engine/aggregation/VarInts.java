@@ -1,0 +1,36 @@
+package io.rollstream.engine.aggregation;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * Unsigned LEB128 variable-length longs: most counters and tile offsets are small, so entity
+ * state stays a few bytes per tile instead of eight per number.
+ */
+public final class VarInts {
+
+    private VarInts() {
+    }
+
+    public static void writeVarLong(final DataOutput out, final long value) throws IOException {
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    public static long readVarLong(final DataInput in) throws IOException {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            final byte b = in.readByte();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("malformed variable-length long: more than 10 bytes");
+    }
+}

@@ -1,0 +1,26 @@
+package io.rollstream.engine.tile;
+
+/**
+ * The features that share one tile width: each tile of this width holds one accumulator slot per
+ * feature, in {@code slotFeatures} order. Tiles are kept for {@code retentionMs}, the longest
+ * window among those features.
+ */
+public record TileLayout(long widthMs, long retentionMs, int[] slotFeatures) {
+
+    public int slots() {
+        return slotFeatures.length;
+    }
+
+    /** Start of the tile that holds event time {@code timeMs}. */
+    public long tileStart(final long timeMs) {
+        return Math.floorDiv(timeMs, widthMs) * widthMs;
+    }
+
+    /**
+     * Whether a tile can still fall inside a window of this layout read at or after
+     * {@code referenceMs}: only tiles from the one holding {@code referenceMs - retention} on can.
+     */
+    public boolean isLive(final long tileStart, final long referenceMs) {
+        return tileStart + widthMs > referenceMs - retentionMs;
+    }
+}

@@ -1,0 +1,115 @@
+package io.rollstream.engine;
+
+import io.rollstream.schemas.EventType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static io.rollstream.engine.Events.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FeatureEngineTest {
+
+    private static final Instant NOON = Instant.parse("2026-11-21T12:00:00Z");
+
+    private final FeatureSet features = UserActivityFeatures.featureSet();
+    private final FeatureEngine engine = new FeatureEngine(features);
+
+    @Test
+    void shouldAnchorWindowsAtQueryTimeSoASilentUserFallsToZero() {
+        final EntityState state = engine.newState();
+        engine.fold(state, event("u1", EventType.PAGE_VIEW, NOON.minus(Duration.ofMinutes(10))));
+        engine.fold(state, event("u1", EventType.PAGE_VIEW, NOON.minus(Duration.ofMinutes(5))));
+
+        assertThat(engine.read(state, NOON.toEpochMilli()).get("page_view_count_1h")).isEqualTo(2L);
+        assertThat(engine.read(state, NOON.plus(Duration.ofHours(2)).toEpochMilli()).get("page_view_count_1h")).isEqualTo(0L);
+        assertThat(engine.read(state, NOON.plus(Duration.ofHours(2)).toEpochMilli()).get("page_view_count_24h")).isEqualTo(2L);
+        assertThat(engine.read(state, NOON.plus(Duration.ofHours(25)).toEpochMilli()).get("page_view_count_24h")).isEqualTo(0L);
+    }
+
+    @Test
+    void shouldCoverTheWholeWindowPlusAtMostOneTileOnItsOldEdge() {
+        final EntityState state = engine.newState();
+        // 1h window, one-minute tiles: a read at T covers [floor_1m(T - 1h), T].
+        engine.fold(state, event("u1", EventType.CLICK, NOON.minus(Duration.ofHours(1))));
+        engine.fold(state, event("u1", EventType.CLICK, NOON.minus(Duration.ofHours(1)).minusSeconds(1)));
+
+        assertThat(engine.read(state, NOON.toEpochMilli()).get("click_count_1h"))
+                .as("an event exactly one window old counts, an older one does not").isEqualTo(1L);
+        assertThat(engine.read(state, NOON.plusSeconds(30).toEpochMilli()).get("click_count_1h"))
+                .as("the 11:00 tile is read whole: 30 s of edge error, under one tile width").isEqualTo(1L);
+        assertThat(engine.read(state, NOON.plusSeconds(60).toEpochMilli()).get("click_count_1h")).isEqualTo(0L);
+        assertThat(engine.read(state, NOON.minusSeconds(1).toEpochMilli()).get("click_count_1h")).isEqualTo(2L);
+    }
+
+    @Test
+    void shouldCountOutOfOrderEventsInTheTileOfTheirOwnEventTime() {
+        final EntityState state = engine.newState();
+        engine.fold(state, event("u1", EventType.PURCHASE, NOON));
+        engine.fold(state, event("u1", EventType.PURCHASE, NOON.minus(Duration.ofHours(3))));
+        engine.fold(state, event("u1", EventType.PURCHASE, NOON.minus(Duration.ofMinutes(30))));
+
+        final FeatureVector vector = engine.read(state, NOON.toEpochMilli());
+        assertThat(vector.get("purchase_count_1h")).isEqualTo(2L);
+        assertThat(vector.get("purchase_count_24h")).isEqualTo(3L);
+        assertThat(vector.newestEventTime()).isEqualTo(NOON.toEpochMilli());
+    }
+
+    @Test
+    void shouldDropTilesNoWindowCanReachSoStateStaysBounded() {
+        final EntityState state = engine.newState();
+        for (int hour = 0; hour < 72; hour++) {
+            engine.fold(state, event("u1", EventType.PAGE_VIEW, NOON.plus(Duration.ofHours(hour))));
+        }
+        // 24h window with 15-minute tiles: at most 24h/15m + 1 tiles survive.
+        final int layout24h = features.layouts().stream().filter(l -> l.retentionMs() == Duration.ofHours(24).toMillis())
+                .findFirst().map(features.layouts()::indexOf).orElseThrow();
+        assertThat(state.series(layout24h).size()).isLessThanOrEqualTo(97);
+        assertThat(engine.read(state, NOON.plus(Duration.ofHours(71)).toEpochMilli()).get("page_view_count_24h"))
+                .as("hours 47..71 inclusive: both ends of the window count").isEqualTo(25L);
+    }
+
+    @Test
+    void shouldReadZerosForAnEntityWithoutEvents() {
+        final FeatureVector vector = engine.read(engine.newState(), NOON.toEpochMilli());
+        assertThat(vector.found()).isFalse();
+        assertThat(vector.values()).hasSize(features.features().size()).allSatisfy((name, value) -> assertThat(value).isEqualTo(0L));
+    }
+
+    @Test
+    void shouldRoundTripStateThroughTheCodec() {
+        final EntityStateCodec codec = new EntityStateCodec(features);
+        final EntityState state = engine.newState();
+        engine.fold(state, event("u1", EventType.PAGE_VIEW, NOON.minus(Duration.ofHours(5))));
+        engine.fold(state, event("u1", EventType.SEARCH, NOON.minusSeconds(10)));
+        engine.fold(state, event("u1", EventType.SEARCH, NOON.minus(Duration.ofDays(20_000))));
+
+        final EntityState decoded = codec.decode(codec.encode(state));
+
+        assertThat(engine.read(decoded, NOON.toEpochMilli())).isEqualTo(engine.read(state, NOON.toEpochMilli()));
+        assertThat(codec.encode(decoded)).isEqualTo(codec.encode(state));
+    }
+
+    @Test
+    void shouldRefuseStateWrittenByAnotherDefinition() {
+        final FeatureSet other = new FeatureSet("user", java.util.List.of(new FeatureDefinition("views_5m",
+                java.util.Set.of(EventType.PAGE_VIEW), io.rollstream.engine.aggregation.CountAggregation.INSTANCE,
+                Window.of(Duration.ofMinutes(5)))));
+        final byte[] bytes = new EntityStateCodec(other).encode(new FeatureEngine(other).newState());
+
+        assertThatThrownBy(() -> new EntityStateCodec(features).decode(bytes))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another definition")
+                .hasMessageContaining("rebuilt");
+    }
+
+    @Test
+    void shouldPickTileWidthsThatBoundTheEdgeErrorToASixtiethOfTheWindow() {
+        assertThat(TileWidths.forWindow(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(TileWidths.forWindow(Duration.ofHours(24))).isEqualTo(Duration.ofMinutes(15));
+        assertThat(TileWidths.forWindow(Duration.ofMinutes(5))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(TileWidths.forWindow(Duration.ofDays(30))).isEqualTo(Duration.ofHours(12));
+    }
+}

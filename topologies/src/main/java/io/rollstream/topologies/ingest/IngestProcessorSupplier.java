@@ -1,0 +1,127 @@
+package io.rollstream.topologies.ingest;
+
+import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.registry.SchemaNotFoundException;
+import io.rollstream.schemas.registry.SchemaRegistryUnavailableException;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Ingest: decodes each raw record, validates it, and sends it one of three ways — to the
+ * dead-letter topic with the reason (never stopping the application), to its owner partition when
+ * it arrived on another one, or straight on to the feature processor keyed by user id.
+ */
+public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], byte[], Object, Object> {
+
+    /** Where this processor sends its records; the topology wires children with these names. */
+    public record Children(String features, String deadLetters, String rekey) {
+    }
+
+    private final Supplier<Deserializer<ClickEvent>> deserializers;
+    private final EventValidator validator;
+    private final OwnerPartition ownerPartition;
+    private final Children children;
+    private final boolean mayRekey;
+
+    /**
+     * @param mayRekey false for events read back from the re-keyed topic: they are on their owner
+     *                 partition by construction, and must never loop
+     */
+    public IngestProcessorSupplier(final Supplier<Deserializer<ClickEvent>> deserializers, final EventValidator validator,
+                                   final OwnerPartition ownerPartition, final Children children, final boolean mayRekey) {
+        this.deserializers = deserializers;
+        this.validator = validator;
+        this.ownerPartition = ownerPartition;
+        this.children = children;
+        this.mayRekey = mayRekey;
+    }
+
+    @Override
+    public Processor<byte[], byte[], Object, Object> get() {
+        return new IngestProcessor();
+    }
+
+    private final class IngestProcessor implements Processor<byte[], byte[], Object, Object> {
+
+        private static final Logger LOG = LoggerFactory.getLogger(IngestProcessor.class);
+
+        private final Deserializer<ClickEvent> deserializer = deserializers.get();
+        private final Map<RejectReason, Sensor> rejectedSensors = new EnumMap<>(RejectReason.class);
+        private ProcessorContext<Object, Object> context;
+        private Sensor rekeyedSensor;
+
+        @Override
+        public void init(final ProcessorContext<Object, Object> context) {
+            this.context = context;
+            this.rekeyedSensor = ProcessorMetrics.rateTotal(context, "ingest", "rekeyed-records");
+        }
+
+        @Override
+        public void process(final Record<byte[], byte[]> record) {
+            final Optional<RecordMetadata> source = context.recordMetadata();
+            final ClickEvent event;
+            try {
+                if (record.value() == null || record.value().length == 0) {
+                    reject(record, RejectReason.MALFORMED, "NullValue", "record has no value", source);
+                    return;
+                }
+                event = deserializer.deserialize(source.map(RecordMetadata::topic).orElse(""), record.headers(), record.value());
+            } catch (final SchemaRegistryUnavailableException e) {
+                // Not the record's fault: fail the task so it is retried from the last commit once
+                // the registry answers, instead of dead-lettering good data.
+                throw e;
+            } catch (final SchemaNotFoundException e) {
+                reject(record, RejectReason.UNKNOWN_SCHEMA, e.getClass().getName(), e.getMessage(), source);
+                return;
+            } catch (final RuntimeException e) {
+                reject(record, RejectReason.MALFORMED, e.getClass().getName(), e.getMessage(), source);
+                return;
+            }
+
+            final Optional<EventValidator.Violation> violation = validator.check(event, record.timestamp());
+            if (violation.isPresent()) {
+                reject(record, violation.get().reason(), "Validation", violation.get().message(), source);
+                return;
+            }
+
+            final String userId = event.getUserId();
+            if (mayRekey && source.isPresent() && ownerPartition.of(userId) != source.get().partition()) {
+                rekeyedSensor.record();
+                context.forward(new Record<Object, Object>(userId, record.value(), record.timestamp(), record.headers()),
+                        children.rekey());
+                return;
+            }
+            context.forward(new Record<Object, Object>(userId, new ValidEvent(event, record.value()),
+                    event.getEventTime().toEpochMilli(), record.headers()), children.features());
+        }
+
+        private void reject(final Record<byte[], byte[]> record, final RejectReason reason, final String exception,
+                            final String message, final Optional<RecordMetadata> source) {
+            rejectedSensors.computeIfAbsent(reason,
+                    r -> ProcessorMetrics.rateTotal(context, "ingest", "dead-lettered-" + ProcessorMetrics.slug(r.name()))).record();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Dead-lettering record at {}: {} ({})", source.map(Object::toString).orElse("?"), reason, message);
+            }
+            context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
+                    DeadLetterHeaders.with(record.headers(), reason, exception, message, source,
+                            context.currentSystemTimeMs())), children.deadLetters());
+        }
+
+        @Override
+        public void close() {
+            deserializer.close();
+        }
+    }
+}

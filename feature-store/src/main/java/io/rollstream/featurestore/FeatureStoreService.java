@@ -105,6 +105,8 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(FeatureStoreConfig.STREAM_THREADS));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(FeatureStoreConfig.COMMIT_INTERVAL_MS));
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        // Opt in now to what becomes the default in Kafka 5.0 (and silences its warning).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(config.kafkaOverrides());
         return props;
     }

@@ -1,17 +1,31 @@
 package io.rollstream.engine.aggregation;
 
+import io.rollstream.engine.field.EventField;
 import io.rollstream.schemas.ClickEvent;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
-/** Counts the events that pass the feature's filter. */
+/**
+ * Counts the events that pass the feature's filter or, given a field, those of them that have the
+ * field. The result is a long, 0 when nothing was counted.
+ */
 public final class CountAggregation implements Aggregation<CountAggregation.Counter> {
 
-    public static final CountAggregation INSTANCE = new CountAggregation();
+    /** Counts every event that passes the feature's filter. */
+    public static final CountAggregation INSTANCE = new CountAggregation(null);
 
-    private CountAggregation() {
+    /** Null when every event counts. */
+    private final EventField field;
+
+    private CountAggregation(final EventField field) {
+        this.field = field;
+    }
+
+    /** Counts the events whose {@code field} is present (see {@link FieldValues#present}). */
+    static CountAggregation ofPresent(final EventField field) {
+        return new CountAggregation(field);
     }
 
     /** A mutable long, so that counting does not box. */
@@ -26,7 +40,9 @@ public final class CountAggregation implements Aggregation<CountAggregation.Coun
 
     @Override
     public void add(final Counter accumulator, final ClickEvent event) {
-        accumulator.value++;
+        if (field == null || FieldValues.present(field, event) != null) {
+            accumulator.value++;
+        }
     }
 
     @Override
@@ -49,5 +65,10 @@ public final class CountAggregation implements Aggregation<CountAggregation.Coun
         final Counter counter = new Counter();
         counter.value = VarInts.readVarLong(in);
         return counter;
+    }
+
+    @Override
+    public String toString() {
+        return field == null ? "count" : "count(" + field.name() + ")";
     }
 }

@@ -33,4 +33,14 @@ public final class VarInts {
         }
         throw new IOException("malformed variable-length long: more than 10 bytes");
     }
+
+    /** Signed longs (epoch millis, differences) as zigzag varints: small magnitudes stay short whatever their sign. */
+    public static void writeZigZagLong(final DataOutput out, final long value) throws IOException {
+        writeVarLong(out, (value << 1) ^ (value >> 63));
+    }
+
+    public static long readZigZagLong(final DataInput in) throws IOException {
+        final long zigzag = readVarLong(in);
+        return (zigzag >>> 1) ^ -(zigzag & 1);
+    }
 }

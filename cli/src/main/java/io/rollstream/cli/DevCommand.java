@@ -1,7 +1,6 @@
 package io.rollstream.cli;
 
 import io.rollstream.devstack.DevStack;
-import io.rollstream.engine.UserActivityFeatures;
 import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
 import io.rollstream.generator.ClickstreamModel;
@@ -56,6 +55,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--features", description = "A features file (YAML, see docs/features.md); default: the built-in personalization set.")
+    java.nio.file.Path featuresFile;
+
     @Override
     public Integer call() throws Exception {
         final PrintStream out = System.out;
@@ -68,11 +70,16 @@ final class DevCommand implements Callable<Integer> {
         }, "rollstream-dev-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
 
+        final Map<String, Object> settings = new HashMap<>();
+        if (featuresFile != null) {
+            settings.put(FeatureStoreConfig.FEATURES_FILE, featuresFile.toString());
+        }
+        // Read the features before starting anything: a bad file should fail in a second, not after the stack is up.
+        final io.rollstream.engine.catalog.FeatureCatalog catalog = new FeatureStoreConfig(withPlaceholders(settings)).featureCatalog();
         out.println("Starting Kafka (in-process KRaft) and Apicurio Registry (child process) ...");
         resources.stack = DevStack.start(workDir.resolve("stack"));
         resources.stack.kafka().createTopics(partitions, Topics.EVENTS);
 
-        final Map<String, Object> settings = new HashMap<>();
         settings.put(FeatureStoreConfig.BOOTSTRAP_SERVERS, resources.stack.bootstrapServers());
         settings.put(FeatureStoreConfig.REGISTRY_URL, resources.stack.registryUrl());
         settings.put(FeatureStoreConfig.APPLICATION_ID, "rollstream-dev");
@@ -80,7 +87,7 @@ final class DevCommand implements Callable<Integer> {
         settings.put(FeatureStoreConfig.HTTP_PORT, Integer.toString(portOrFree(httpPort, out)));
         settings.put(FeatureStoreConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
         out.println("Starting the pipeline and the feature API ...");
-        resources.service = FeatureStoreService.start(new FeatureStoreConfig(settings), UserActivityFeatures.featureSet());
+        resources.service = FeatureStoreService.start(new FeatureStoreConfig(settings), catalog);
 
         final String hottestUser = ClickstreamModel.userId(1);
         if (rate > 0) {
@@ -100,6 +107,13 @@ final class DevCommand implements Callable<Integer> {
                 + "; publish your own with any Kafka client" : "generator off") + ". Ctrl-C stops everything.)");
         stopped.await();
         return 0;
+    }
+
+    private static Map<String, Object> withPlaceholders(final Map<String, Object> settings) {
+        final Map<String, Object> copy = new HashMap<>(settings);
+        copy.put(FeatureStoreConfig.BOOTSTRAP_SERVERS, "not-started-yet:0");
+        copy.put(FeatureStoreConfig.REGISTRY_URL, "http://not-started-yet");
+        return copy;
     }
 
     /** Waits until the API is ready and, with the generator on, serves a user with events. */

@@ -1,6 +1,5 @@
 package io.rollstream.cli;
 
-import io.rollstream.engine.UserActivityFeatures;
 import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
 import picocli.CommandLine.Command;
@@ -39,6 +38,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", description = "Shortcut for -s " + FeatureStoreConfig.HTTP_PORT + "=...")
     Integer httpPort;
 
+    @Option(names = "--features", description = "Shortcut for -s " + FeatureStoreConfig.FEATURES_FILE + "=...")
+    String featuresFile;
+
     @Option(names = "--list-settings", description = "Print every setting with its default and documentation, then exit.")
     boolean listSettings;
 
@@ -56,10 +58,11 @@ final class ServeCommand implements Callable<Integer> {
         putIfGiven(settings, FeatureStoreConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         putIfGiven(settings, FeatureStoreConfig.REGISTRY_URL, registryUrl);
         putIfGiven(settings, FeatureStoreConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
+        putIfGiven(settings, FeatureStoreConfig.FEATURES_FILE, featuresFile);
 
         final CountDownLatch stopped = new CountDownLatch(1);
-        final FeatureStoreService service = FeatureStoreService.start(new FeatureStoreConfig(settings),
-                UserActivityFeatures.featureSet());
+        final FeatureStoreConfig config = new FeatureStoreConfig(settings);
+        final FeatureStoreService service = FeatureStoreService.start(config, config.featureCatalog());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
             stopped.countDown();

@@ -1,6 +1,7 @@
 package io.rollstream.engine;
 
 import io.rollstream.engine.aggregation.Aggregation;
+import io.rollstream.engine.field.EventField;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 
@@ -25,13 +26,25 @@ public final class FeatureDefinition {
     private final boolean[] acceptsByOrdinal;
     private final Aggregation<Object> aggregation;
     private final Window window;
+    private final EventField field;
+    private final int version;
 
     /**
      * @param eventTypes the event types this feature folds in; empty means every type
      */
-    @SuppressWarnings("unchecked")
     public FeatureDefinition(final String name, final Set<EventType> eventTypes,
                              final Aggregation<?> aggregation, final Window window) {
+        this(name, eventTypes, null, aggregation, window, 1);
+    }
+
+    /**
+     * @param field   the event field aggregated, or null for aggregations of whole events (count)
+     * @param version bumped by hand when a feature's meaning changes without its definition
+     *                changing (a fixed bug, say), so its state is rebuilt like any other change
+     */
+    @SuppressWarnings("unchecked")
+    public FeatureDefinition(final String name, final Set<EventType> eventTypes, final EventField field,
+                             final Aggregation<?> aggregation, final Window window, final int version) {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("feature name '" + name
@@ -45,6 +58,8 @@ public final class FeatureDefinition {
         }
         this.aggregation = (Aggregation<Object>) Objects.requireNonNull(aggregation, "aggregation");
         this.window = Objects.requireNonNull(window, "window");
+        this.field = field;
+        this.version = version;
     }
 
     public String name() {
@@ -79,8 +94,8 @@ public final class FeatureDefinition {
         aggregation.merge(target, source);
     }
 
-    Object result(final Object accumulator) {
-        return aggregation.result(accumulator);
+    Object result(final Object accumulator, final long asOf) {
+        return aggregation.result(accumulator, asOf);
     }
 
     void write(final Object accumulator, final DataOutput out) throws IOException {
@@ -93,8 +108,8 @@ public final class FeatureDefinition {
 
     /** What identifies the definition's meaning: a change here is a new feature version. */
     String signature() {
-        return name + '|' + eventTypes + '|' + aggregation.getClass().getName() + '|'
-                + window.lengthMs() + '|' + window.tileWidthMs();
+        return name + '|' + eventTypes + '|' + (field == null ? "" : field.name()) + '|' + aggregation + '|'
+                + window.lengthMs() + '|' + window.tileWidthMs() + "|v" + version;
     }
 
     @Override

@@ -72,6 +72,9 @@ public final class FeatureEngine {
         for (int f = 0; f < features.size(); f++) {
             values.put(features.get(f).name(), readOne(state, f, asOf));
         }
+        for (final DerivedFeature derived : featureSet.derived()) {
+            values.put(derived.name(), derived.compute(values, asOf, state.newestEventTime()));
+        }
         return new FeatureVector(asOf, state.newestEventTime(), values);
     }
 
@@ -97,6 +100,6 @@ public final class FeatureEngine {
                 feature.merge(merged, partial);
             }
         }
-        return feature.result(merged);
+        return feature.result(merged, asOf);
     }
 }

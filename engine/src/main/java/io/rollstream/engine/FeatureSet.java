@@ -19,8 +19,9 @@ import java.util.zip.CRC32;
  */
 public final class FeatureSet {
 
-    private final String entity;
+    private final EntityDefinition entity;
     private final List<FeatureDefinition> features;
+    private final List<DerivedFeature> derived;
     private final List<TileLayout> layouts;
     /** For feature i: which layout holds it, and which slot in that layout's tiles. */
     private final int[] layoutOf;
@@ -28,25 +29,40 @@ public final class FeatureSet {
     private final Duration allowedLateness;
     private final int fingerprint;
 
-    public FeatureSet(final String entity, final List<FeatureDefinition> features) {
-        this(entity, features, null);
+    public FeatureSet(final EntityDefinition entity, final List<FeatureDefinition> features) {
+        this(entity, features, List.of(), null);
     }
 
     /**
      * @param allowedLateness how late an event may arrive and still be folded in; {@code null}
-     *                        means the longest window, the point after which it could not change
-     *                        any feature anyway
+     *                        means the longest (finite) window, the point after which it could not
+     *                        change any windowed feature anyway
      */
-    public FeatureSet(final String entity, final List<FeatureDefinition> features, final Duration allowedLateness) {
+    public FeatureSet(final EntityDefinition entity, final List<FeatureDefinition> features,
+                      final List<DerivedFeature> derived, final Duration allowedLateness) {
         this.entity = Objects.requireNonNull(entity, "entity");
         if (features.isEmpty()) {
-            throw new IllegalArgumentException("feature set '" + entity + "' declares no features");
+            throw new IllegalArgumentException("entity '" + entity.name() + "' declares no features");
         }
         this.features = List.copyOf(features);
+        this.derived = List.copyOf(derived);
         final Set<String> names = new HashSet<>();
         for (final FeatureDefinition feature : features) {
             if (!names.add(feature.name())) {
-                throw new IllegalArgumentException("feature set '" + entity + "' declares '" + feature.name()
+                throw new IllegalArgumentException("entity '" + entity.name() + "' declares feature '" + feature.name()
+                        + "' twice; feature names must be unique");
+            }
+        }
+        for (final DerivedFeature feature : derived) {
+            for (final String input : feature.inputs()) {
+                if (!names.contains(input)) {
+                    throw new IllegalArgumentException("derived feature '" + feature.name() + "' of entity '"
+                            + entity.name() + "' reads '" + input + "', which is not a feature of that entity "
+                            + "declared before it");
+                }
+            }
+            if (!names.add(feature.name())) {
+                throw new IllegalArgumentException("entity '" + entity.name() + "' declares feature '" + feature.name()
                         + "' twice; feature names must be unique");
             }
         }
@@ -73,13 +89,23 @@ public final class FeatureSet {
         }
         this.layouts = List.copyOf(built);
 
-        final Duration longest = Duration.ofMillis(built.stream().mapToLong(TileLayout::retentionMs).max().orElseThrow());
+        final Duration longest = Duration.ofMillis(features.stream().map(FeatureDefinition::window)
+                .filter(window -> !window.isLifetime()).mapToLong(Window::lengthMs).max().orElse(0));
         this.allowedLateness = allowedLateness == null ? longest : allowedLateness;
-        this.fingerprint = fingerprintOf(entity, features);
+        this.fingerprint = fingerprintOf(entity, features, derived);
     }
 
+    /** The entity's name, as used in store names and the HTTP path. */
     public String entity() {
+        return entity.name();
+    }
+
+    public EntityDefinition entityDefinition() {
         return entity;
+    }
+
+    public List<DerivedFeature> derived() {
+        return derived;
     }
 
     public List<FeatureDefinition> features() {
@@ -110,10 +136,14 @@ public final class FeatureSet {
         return slotOf[feature];
     }
 
-    private static int fingerprintOf(final String entity, final List<FeatureDefinition> features) {
+    private static int fingerprintOf(final EntityDefinition entity, final List<FeatureDefinition> features,
+                                     final List<DerivedFeature> derived) {
         final CRC32 crc = new CRC32();
-        crc.update(entity.getBytes(StandardCharsets.UTF_8));
+        crc.update(entity.signature().getBytes(StandardCharsets.UTF_8));
         for (final FeatureDefinition feature : features) {
+            crc.update(feature.signature().getBytes(StandardCharsets.UTF_8));
+        }
+        for (final DerivedFeature feature : derived) {
             crc.update(feature.signature().getBytes(StandardCharsets.UTF_8));
         }
         return (int) crc.getValue();

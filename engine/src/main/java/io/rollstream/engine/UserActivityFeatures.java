@@ -1,6 +1,7 @@
 package io.rollstream.engine;
 
 import io.rollstream.engine.aggregation.CountAggregation;
+import io.rollstream.engine.field.EventFields;
 import io.rollstream.schemas.EventType;
 
 import java.time.Duration;
@@ -32,7 +33,7 @@ public final class UserActivityFeatures {
                 }
             }
         }
-        return new FeatureSet(ENTITY, features);
+        return new FeatureSet(new EntityDefinition(ENTITY, List.of(EventFields.resolve("user_id"))), features);
     }
 
     public static String countName(final EventType type, final Window window) {

@@ -14,6 +14,12 @@ import java.util.Objects;
  */
 public record Window(Duration length, Duration tileWidth) {
 
+    /**
+     * "Since the beginning": one tile that never expires. Its length is long enough that every
+     * event time since 1970 falls in the same tile.
+     */
+    public static final Window LIFETIME = new Window(Duration.ofDays(365L * 10_000), Duration.ofDays(365L * 10_000));
+
     public Window {
         Objects.requireNonNull(length, "length");
         Objects.requireNonNull(tileWidth, "tileWidth");
@@ -39,8 +45,15 @@ public record Window(Duration length, Duration tileWidth) {
         return tileWidth.toMillis();
     }
 
-    /** Short label used in feature names: 5m, 1h, 24h, 7d. */
+    public boolean isLifetime() {
+        return equals(LIFETIME);
+    }
+
+    /** Short label used in feature names: 5m, 1h, 24h, 7d, lifetime. */
     public String label() {
+        if (isLifetime()) {
+            return "lifetime";
+        }
         final long seconds = length.toSeconds();
         if (seconds % 86_400 == 0 && seconds >= 86_400 * 2) {
             return seconds / 86_400 + "d";

@@ -94,7 +94,7 @@ class FeatureEngineTest {
 
     @Test
     void shouldRefuseStateWrittenByAnotherDefinition() {
-        final FeatureSet other = new FeatureSet("user", java.util.List.of(new FeatureDefinition("views_5m",
+        final FeatureSet other = new FeatureSet(new EntityDefinition("user", java.util.List.of(io.rollstream.engine.field.EventFields.resolve("user_id"))), java.util.List.of(new FeatureDefinition("views_5m",
                 java.util.Set.of(EventType.PAGE_VIEW), io.rollstream.engine.aggregation.CountAggregation.INSTANCE,
                 Window.of(Duration.ofMinutes(5)))));
         final byte[] bytes = new EntityStateCodec(other).encode(new FeatureEngine(other).newState());

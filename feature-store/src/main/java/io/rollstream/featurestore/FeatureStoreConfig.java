@@ -1,5 +1,8 @@
 package io.rollstream.featurestore;
 
+import io.rollstream.engine.catalog.FeatureCatalog;
+import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -9,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +40,10 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final String HTTP_HOST = "rollstream.http.host";
     public static final String HTTP_PORT = "rollstream.http.port";
     public static final String HTTP_ADVERTISED_HOST = "rollstream.http.advertised-host";
+    public static final String FEATURES_FILE = "rollstream.features.file";
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    /** Includes the RocksDB memory budget ({@link BoundedMemoryRocksDBConfig}), declared beside its setter. */
+    public static final ConfigDef DEFINITION = new ConfigDef(BoundedMemoryRocksDBConfig.CONFIG_DEF)
             .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, (name, value) -> {
                 if (value == null || ((List<?>) value).isEmpty()) {
                     throw new ConfigException(name, value, "give at least one Kafka broker as host:port");
@@ -71,7 +77,10 @@ public final class FeatureStoreConfig extends AbstractConfig {
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH,
                     "Port of the HTTP API; 0 picks a free one.")
             .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
-                    "Host other instances use to reach this one; empty means the bind address.");
+                    "Host other instances use to reach this one; empty means the bind address.")
+            .define(FEATURES_FILE, Type.STRING, "", Importance.HIGH,
+                    "The features file (YAML, see docs/features.md); empty means the default personalization set. "
+                            + "Changing a definition starts a new application that rebuilds the features from the events topic.");
 
     public FeatureStoreConfig(final Map<?, ?> values) {
         super(DEFINITION, values, false);
@@ -83,6 +92,12 @@ public final class FeatureStoreConfig extends AbstractConfig {
 
     public String bootstrapServers() {
         return String.join(",", getList(BOOTSTRAP_SERVERS));
+    }
+
+    /** The features to compute: the configured file, or the default set. */
+    public FeatureCatalog featureCatalog() {
+        final String file = getString(FEATURES_FILE);
+        return file.isBlank() ? FeaturesFile.loadDefault() : FeaturesFile.load(Path.of(file));
     }
 
     /** The raw Kafka settings given with the {@value #KAFKA_PREFIX} prefix, prefix removed. */

@@ -2,7 +2,9 @@ package io.rollstream.featurestore;
 
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
+import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.featurestore.http.FeatureHttpServer;
+import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
 import io.rollstream.featurestore.query.LocalFeatureReader;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.RestSchemaRegistryClient;
@@ -40,28 +42,33 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
 
     private final FeatureStoreConfig config;
+    private final String applicationId;
     private final KafkaStreams streams;
     private final StreamsReadiness readiness = new StreamsReadiness();
     private final FeatureHttpServer http;
     private final Map<String, LocalFeatureReader> readers;
     private volatile boolean closed;
 
-    private FeatureStoreService(final FeatureStoreConfig config, final FeatureSet userFeatures) throws IOException {
+    private FeatureStoreService(final FeatureStoreConfig config, final FeatureCatalog catalog) throws IOException {
         this.config = config;
         final int partitions;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        final Map<String, Object> adminConfig = new java.util.HashMap<>(config.kafkaOverrides());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(adminConfig)) {
             partitions = new TopicProvisioner(admin, config.getInt(FeatureStoreConfig.TOPIC_PARTITIONS),
-                    config.getShort(FeatureStoreConfig.TOPIC_REPLICATION)).ensureTopics();
+                    config.getShort(FeatureStoreConfig.TOPIC_REPLICATION))
+                    .ensureTopics(RollstreamTopology.partitionedByTopics(catalog));
         }
 
         final SchemaRegistryClient registry = RestSchemaRegistryClient.builder(config.getString(FeatureStoreConfig.REGISTRY_URL)).build();
-        final Topology topology = RollstreamTopology.build(new RollstreamTopology.Settings(userFeatures,
+        final Topology topology = RollstreamTopology.build(new RollstreamTopology.Settings(catalog,
                 config.maxFutureSkew(), partitions, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class)));
+        this.applicationId = applicationId(config, catalog);
 
         this.http = FeatureHttpServer.bind(config.getString(FeatureStoreConfig.HTTP_HOST),
                 config.getInt(FeatureStoreConfig.HTTP_PORT));
         final HostInfo self = new HostInfo(advertisedHost(), http.port());
-        this.streams = new KafkaStreams(topology, streamsProperties(config, self));
+        this.streams = new KafkaStreams(topology, streamsProperties(config, applicationId, self));
         streams.setStateListener(readiness);
         streams.setGlobalStateRestoreListener(readiness);
         streams.setUncaughtExceptionHandler(error -> {
@@ -70,19 +77,31 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
             LOG.error("Stream thread failed; replacing it and resuming from the last commit", error);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        final FeatureEngine engine = new FeatureEngine(userFeatures);
-        this.readers = Map.of(userFeatures.entity(),
-                new LocalFeatureReader(streams, RollstreamTopology.storeName(userFeatures), engine, self));
+        final Map<String, LocalFeatureReader> byEntity = new LinkedHashMap<>();
+        for (final FeatureSet set : catalog.entities()) {
+            byEntity.put(set.entity(), new LocalFeatureReader(streams, RollstreamTopology.storeName(set),
+                    new FeatureEngine(set), self));
+        }
+        this.readers = Map.copyOf(byEntity);
+    }
+
+    /**
+     * The application id carries the features' fingerprint: a changed definition is a new
+     * application, with its own consumer group and stores, that rebuilds every feature from the
+     * start of the events topic instead of mixing old and new state.
+     */
+    static String applicationId(final FeatureStoreConfig config, final FeatureCatalog catalog) {
+        return config.getString(FeatureStoreConfig.APPLICATION_ID) + "-" + catalog.fingerprint();
     }
 
     /** Starts an instance and returns once it is serving HTTP (reads answer 503 until it is ready). */
-    public static FeatureStoreService start(final FeatureStoreConfig config, final FeatureSet userFeatures)
+    public static FeatureStoreService start(final FeatureStoreConfig config, final FeatureCatalog catalog)
             throws IOException {
-        final FeatureStoreService service = new FeatureStoreService(config, userFeatures);
+        final FeatureStoreService service = new FeatureStoreService(config, catalog);
         service.streams.start();
         service.http.start(service, Clock.systemUTC());
-        LOG.info("Feature store serving {} (application {}, {} with {} stream threads)", service.uri(),
-                config.getString(FeatureStoreConfig.APPLICATION_ID),
+        LOG.info("Feature store serving {} ({} features of {}; application {}, {} with {} stream threads)", service.uri(),
+                catalog.featureCount(), catalog.byEntity().keySet(), service.applicationId,
                 config.getString(FeatureStoreConfig.PROCESSING_GUARANTEE), config.getInt(FeatureStoreConfig.STREAM_THREADS));
         return service;
     }
@@ -96,15 +115,20 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         return "0.0.0.0".equals(bind) ? "127.0.0.1" : bind;
     }
 
-    static Properties streamsProperties(final FeatureStoreConfig config, final HostInfo self) {
+    static Properties streamsProperties(final FeatureStoreConfig config, final String applicationId, final HostInfo self) {
         final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(FeatureStoreConfig.APPLICATION_ID));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(FeatureStoreConfig.PROCESSING_GUARANTEE));
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(FeatureStoreConfig.STATE_DIR));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(FeatureStoreConfig.STREAM_THREADS));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(FeatureStoreConfig.COMMIT_INTERVAL_MS));
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        // Every store of the process shares one block cache and write-buffer budget.
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
+        props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, config.getLong(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG));
+        props.put(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG,
+                config.getDouble(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG));
         // Opt in now to what becomes the default in Kafka 5.0 (and silences its warning).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(config.kafkaOverrides());
@@ -113,6 +137,10 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
 
     public URI uri() {
         return http.uri();
+    }
+
+    public String applicationId() {
+        return applicationId;
     }
 
     public KafkaStreams streams() {

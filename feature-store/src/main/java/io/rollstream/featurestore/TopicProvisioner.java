@@ -37,8 +37,12 @@ final class TopicProvisioner {
         this.replication = replication;
     }
 
-    /** @return the partition count of the events topic */
-    int ensureTopics() {
+    /**
+     * @param partitionedBy topics that move events to other entities' partitions; created, like
+     *                      the re-keyed topic, with the events topic's partition count
+     * @return the partition count of the events topic
+     */
+    int ensureTopics(final List<String> partitionedBy) {
         try {
             final int partitions = partitionsOf(Topics.EVENTS).orElseGet(() -> create(Topics.EVENTS, defaultPartitions));
             final int rekeyed = partitionsOf(Topics.REKEYED).orElseGet(() -> create(Topics.REKEYED, partitions));
@@ -48,6 +52,14 @@ final class TopicProvisioner {
                         + " (it only holds events in transit) and restart, and Rollstream recreates it.");
             }
             partitionsOf(Topics.DEAD_LETTERS).orElseGet(() -> create(Topics.DEAD_LETTERS, partitions));
+            for (final String topic : partitionedBy) {
+                final int count = partitionsOf(topic).orElseGet(() -> create(topic, partitions));
+                if (count != partitions) {
+                    throw new IllegalStateException("topic " + topic + " has " + count + " partitions but "
+                            + Topics.EVENTS + " has " + partitions + "; they must match. Delete " + topic
+                            + " (it only holds events in transit) and restart, and Rollstream recreates it.");
+                }
+            }
             return partitions;
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,7 +3,10 @@ package io.rollstream.topologies;
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
+import io.rollstream.engine.catalog.FeatureCatalog;
+import io.rollstream.engine.field.EventField;
 import io.rollstream.schemas.ClickEvent;
+import io.rollstream.topologies.admission.AdmissionProcessorSupplier;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
 import io.rollstream.topologies.features.EntityStateSerde;
 import io.rollstream.topologies.ingest.EventValidator;
@@ -18,8 +21,13 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -27,13 +35,17 @@ import java.util.function.Supplier;
  * The whole streaming application as one topology:
  *
  * <pre>
- *  clickstream.events ──► ingest ──┬──► user features (RocksDB store "features-user")
- *                                  ├──► clickstream.events.rekeyed ──► ingest (no rekey) ──► user features
- *                                  └──► clickstream.events.dlq ◄── (late events from user features)
+ *  clickstream.events ─► ingest ─┬─► admit ─┬─► user features, user_category features, ... (entities keyed by user_id)
+ *                                │          ├─► clickstream.events.by-item-id ─► ingest ─► item features
+ *                                │          └─► dlq (late)
+ *                                ├─► clickstream.events.rekeyed ─► ingest ─► admit
+ *                                └─► clickstream.events.dlq
  * </pre>
  *
- * Ingest and features share a sub-topology, so an event that arrives on its owner partition (the
- * Java producer's default) costs no extra hop; only misrouted ones pay for the re-keyed topic.
+ * Events arrive partitioned by user. Entities whose key starts with user_id are computed in the
+ * same task, with no extra hop; an entity keyed by another field (item_id) gets its events through
+ * a topic partitioned by that field. Events on a partition other than their user's are moved to it
+ * first, so every user's state, its dedupe memory and its stream time live in one place.
  */
 public final class RollstreamTopology {
 
@@ -41,15 +53,17 @@ public final class RollstreamTopology {
     static final String REKEYED_SOURCE = "rekeyed-source";
     static final String INGEST = "ingest";
     static final String REKEYED_INGEST = "rekeyed-ingest";
-    static final String USER_FEATURES = "user-features";
+    static final String ADMIT = "admit";
+    static final String DEDUPE_STORE = "dedupe-event-ids";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String REKEY_SINK = "rekey-sink";
+    static final String USER_ID = "user_id";
 
     /** Everything the topology needs that is not a constant of the contract. */
-    public record Settings(FeatureSet userFeatures, Duration maxFutureSkew, int eventPartitions,
+    public record Settings(FeatureCatalog catalog, Duration maxFutureSkew, int eventPartitions,
                            Supplier<Deserializer<ClickEvent>> eventDeserializers) {
         public Settings {
-            Objects.requireNonNull(userFeatures, "userFeatures");
+            Objects.requireNonNull(catalog, "catalog");
             Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
             Objects.requireNonNull(eventDeserializers, "eventDeserializers");
         }
@@ -58,35 +72,103 @@ public final class RollstreamTopology {
     private RollstreamTopology() {
     }
 
-    /** Name of the state store that holds an entity's tiles. */
+    /** Name of the state store that holds an entity's tiles; versioned with its definitions. */
     public static String storeName(final FeatureSet featureSet) {
-        return "features-" + featureSet.entity();
+        return "features-" + featureSet.entity() + "-" + Integer.toHexString(featureSet.fingerprint());
+    }
+
+    /** The topics that move events to the partitions of non-user entity keys (item_id, ...). */
+    public static List<String> partitionedByTopics(final FeatureCatalog catalog) {
+        return partitionFields(catalog).keySet().stream().map(Topics::partitionedBy).toList();
     }
 
     public static Topology build(final Settings settings) {
-        final FeatureEngine engine = new FeatureEngine(settings.userFeatures());
+        final FeatureCatalog catalog = settings.catalog();
         final EventValidator validator = new EventValidator(settings.maxFutureSkew());
         final OwnerPartition owner = new OwnerPartition(settings.eventPartitions());
-        final IngestProcessorSupplier.Children children =
-                new IngestProcessorSupplier.Children(USER_FEATURES, DEAD_LETTER_SINK, REKEY_SINK);
-        final String store = storeName(settings.userFeatures());
-        final StoreBuilder<KeyValueStore<String, EntityState>> storeBuilder = Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(store), Serdes.String(), EntityStateSerde.forFeatureSet(settings.userFeatures()))
-                .withCachingEnabled();
-
         final Topology topology = new Topology();
+
         topology.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
         topology.addSource(REKEYED_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REKEYED);
-        topology.addProcessor(INGEST,
-                new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner, children, true), EVENTS_SOURCE);
-        topology.addProcessor(REKEYED_INGEST,
-                new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner, children, false), REKEYED_SOURCE);
-        topology.addProcessor(USER_FEATURES, new EntityFeaturesProcessorSupplier(engine, store, DEAD_LETTER_SINK),
-                INGEST, REKEYED_INGEST);
-        topology.addStateStore(storeBuilder, USER_FEATURES);
+        topology.addProcessor(INGEST, new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner,
+                new IngestProcessorSupplier.Children(List.of(ADMIT), DEAD_LETTER_SINK, REKEY_SINK)), EVENTS_SOURCE);
+        topology.addProcessor(REKEYED_INGEST, new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner,
+                new IngestProcessorSupplier.Children(List.of(ADMIT), DEAD_LETTER_SINK, null)), REKEYED_SOURCE);
         topology.addSink(REKEY_SINK, Topics.REKEYED, new StringSerializer(), new ByteArraySerializer(), INGEST);
+
+        final Map<String, List<FeatureSet>> byField = partitionFields(catalog);
+        final List<FeatureSet> userKeyed = byField.getOrDefault(USER_ID, List.of());
+        final List<String> localEntities = userKeyed.stream().map(RollstreamTopology::processorName).toList();
+        final List<AdmissionProcessorSupplier.PartitionSink> partitionSinks = new ArrayList<>();
+        for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
+            if (!field.getKey().equals(USER_ID)) {
+                partitionSinks.add(new AdmissionProcessorSupplier.PartitionSink(sinkName(field.getKey()),
+                        field.getValue().get(0).entityDefinition()));
+            }
+        }
+        topology.addProcessor(ADMIT, new AdmissionProcessorSupplier(DEDUPE_STORE, catalog.allowedLateness(),
+                catalog.dedupeHorizon(), DEAD_LETTER_SINK, localEntities, partitionSinks), INGEST, REKEYED_INGEST);
+        topology.addStateStore(dedupeStore(catalog), ADMIT);
+        for (final FeatureSet set : userKeyed) {
+            addEntity(topology, set, ADMIT);
+        }
+        final List<String> deadLetterParents = new ArrayList<>(List.of(INGEST, REKEYED_INGEST, ADMIT));
+
+        for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
+            if (field.getKey().equals(USER_ID)) {
+                continue;
+            }
+            final String topic = Topics.partitionedBy(field.getKey());
+            topology.addSink(sinkName(field.getKey()), topic, new StringSerializer(), new ByteArraySerializer(), ADMIT);
+            final String source = topic + "-source";
+            final String decode = topic + "-ingest";
+            topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+            final List<String> entities = field.getValue().stream().map(RollstreamTopology::processorName).toList();
+            topology.addProcessor(decode, new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner,
+                    new IngestProcessorSupplier.Children(entities, DEAD_LETTER_SINK, null)), source);
+            deadLetterParents.add(decode);
+            for (final FeatureSet set : field.getValue()) {
+                addEntity(topology, set, decode);
+            }
+        }
         topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
-                INGEST, REKEYED_INGEST, USER_FEATURES);
+                deadLetterParents.toArray(String[]::new));
         return topology;
+    }
+
+    private static void addEntity(final Topology topology, final FeatureSet set, final String parent) {
+        final String processor = processorName(set);
+        final String store = storeName(set);
+        topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(new FeatureEngine(set), store), parent);
+        final StoreBuilder<KeyValueStore<String, EntityState>> builder = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(store), Serdes.String(), EntityStateSerde.forFeatureSet(set))
+                .withCachingEnabled();
+        topology.addStateStore(builder, processor);
+    }
+
+    private static StoreBuilder<WindowStore<String, byte[]>> dedupeStore(final FeatureCatalog catalog) {
+        // One-millisecond windows at each event's time; the retention is the horizon, plus a
+        // margin so an id is still there when its duplicate arrives at the edge of the horizon.
+        final Duration retention = catalog.dedupeHorizon().plus(Duration.ofMinutes(1));
+        return Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(DEDUPE_STORE, retention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.ByteArray());
+    }
+
+    private static String processorName(final FeatureSet set) {
+        return set.entity() + "-features";
+    }
+
+    private static String sinkName(final String field) {
+        return Topics.partitionedBy(field) + "-sink";
+    }
+
+    private static Map<String, List<FeatureSet>> partitionFields(final FeatureCatalog catalog) {
+        final Map<String, List<FeatureSet>> byField = new LinkedHashMap<>();
+        for (final FeatureSet set : catalog.entities()) {
+            final EventField field = set.entityDefinition().partitionField();
+            byField.computeIfAbsent(field.name(), f -> new ArrayList<>()).add(set);
+        }
+        return byField;
     }
 }

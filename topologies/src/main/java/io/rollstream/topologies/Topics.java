@@ -16,6 +16,16 @@ public final class Topics {
      */
     public static final String REKEYED = "clickstream.events.rekeyed";
 
+    private static final String PARTITIONED_BY_PREFIX = EVENTS + ".by-";
+
+    /**
+     * Admitted events moved to the partition of another key field (item_id for item features),
+     * keyed by that field's value; original bytes. Same partition count as {@link #EVENTS}.
+     */
+    public static String partitionedBy(final String field) {
+        return PARTITIONED_BY_PREFIX + field.replace('_', '-');
+    }
+
     private Topics() {
     }
 }

@@ -48,7 +48,8 @@ final class TopologyHarness implements AutoCloseable {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        this.driver = new TopologyTestDriver(RollstreamTopology.build(new RollstreamTopology.Settings(features,
+        this.driver = new TopologyTestDriver(RollstreamTopology.build(new RollstreamTopology.Settings(
+                io.rollstream.engine.catalog.FeatureCatalog.of(java.util.List.of(features)),
                 MAX_FUTURE_SKEW, eventPartitions, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class))), props);
         this.events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
         this.rekeyedIn = driver.createInputTopic(Topics.REKEYED, new StringSerializer(), new ByteArraySerializer());

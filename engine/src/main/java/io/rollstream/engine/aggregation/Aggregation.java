@@ -25,6 +25,14 @@ public interface Aggregation<A> {
     /** The feature value, JSON-friendly (Number, String, List, Map, or null when undefined). */
     Object result(A accumulator);
 
+    /**
+     * The feature value read at {@code asOf}; aggregations whose answer depends on the read
+     * instant (the current session) override this.
+     */
+    default Object result(final A accumulator, final long asOf) {
+        return result(accumulator);
+    }
+
     void write(A accumulator, DataOutput out) throws IOException;
 
     A read(DataInput in) throws IOException;

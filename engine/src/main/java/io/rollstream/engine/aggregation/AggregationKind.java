@@ -20,7 +20,10 @@ enum AggregationKind {
     APPROX_DISTINCT("approx_distinct", FieldUse.ANY, ApproxDistinctAggregation.LG_K),
     TOP_K("top_k", FieldUse.ANY, TopKAggregation.K, TopKAggregation.MAX_MAP_SIZE),
     APPROX_PERCENTILE("approx_percentile", FieldUse.NUMERIC,
-            ApproxPercentileAggregation.QUANTILE, ApproxPercentileAggregation.K);
+            ApproxPercentileAggregation.QUANTILE, ApproxPercentileAggregation.K),
+    SESSION_EVENTS("session_events", FieldUse.NONE, SessionsAggregation.GAP_MINUTES),
+    SESSION_DURATION("session_duration", FieldUse.NONE, SessionsAggregation.GAP_MINUTES),
+    SESSION_COUNT("session_count", FieldUse.NONE, SessionsAggregation.GAP_MINUTES);
 
     /** Which event field a kind aggregates. */
     enum FieldUse {
@@ -29,7 +32,9 @@ enum AggregationKind {
         /** Needs a NUMBER or TIMESTAMP field. */
         NUMERIC,
         /** Needs a field of any type. */
-        ANY
+        ANY,
+        /** Works on event times alone; a field would be ignored, so naming one is a mistake. */
+        NONE
     }
 
     private final String id;
@@ -86,7 +91,7 @@ enum AggregationKind {
     private static List<String> ids(final boolean nonNumericFieldsOnly) {
         final List<String> ids = new ArrayList<>();
         for (final AggregationKind kind : values()) {
-            if (!nonNumericFieldsOnly || kind.fieldUse != FieldUse.NUMERIC) {
+            if (!nonNumericFieldsOnly || kind.fieldUse == FieldUse.OPTIONAL || kind.fieldUse == FieldUse.ANY) {
                 ids.add(kind.id);
             }
         }
@@ -96,6 +101,13 @@ enum AggregationKind {
     /** @throws IllegalArgumentException when this kind cannot aggregate {@code field} (null: no field) */
     void checkField(final EventField field) {
         if (fieldUse == FieldUse.OPTIONAL) {
+            return;
+        }
+        if (fieldUse == FieldUse.NONE) {
+            if (field != null) {
+                throw new IllegalArgumentException("aggregation '" + id + "' works on event times and takes no field; "
+                        + "remove 'field: " + field.name() + "'");
+            }
             return;
         }
         final String needed = fieldUse == FieldUse.NUMERIC ? "a NUMBER or TIMESTAMP field" : "a field";

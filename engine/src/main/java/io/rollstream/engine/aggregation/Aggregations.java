@@ -43,6 +43,12 @@ public final class Aggregations {
             case APPROX_PERCENTILE -> new ApproxPercentileAggregation(field,
                     params.number(ApproxPercentileAggregation.QUANTILE),
                     params.wholeNumber(ApproxPercentileAggregation.K));
+            case SESSION_EVENTS -> new SessionsAggregation(SessionsAggregation.Reading.CURRENT_EVENTS,
+                    params.wholeNumber(SessionsAggregation.GAP_MINUTES));
+            case SESSION_DURATION -> new SessionsAggregation(SessionsAggregation.Reading.CURRENT_DURATION,
+                    params.wholeNumber(SessionsAggregation.GAP_MINUTES));
+            case SESSION_COUNT -> new SessionsAggregation(SessionsAggregation.Reading.COUNT,
+                    params.wholeNumber(SessionsAggregation.GAP_MINUTES));
         };
     }
 }

@@ -47,7 +47,7 @@ class AggregationsTest {
         assertThatThrownBy(() -> aggregation("countt", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown aggregation 'countt'; known: count, sum, avg, min, max, stddev, first, last, "
-                        + "last_k, approx_distinct, top_k, approx_percentile");
+                        + "last_k, approx_distinct, top_k, approx_percentile, session_events, session_duration, session_count");
     }
 
     @Test

@@ -3,7 +3,8 @@ package io.rollstream.featurestore.query;
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureVector;
-import org.apache.kafka.common.serialization.Serdes;
+import io.rollstream.engine.EntityDefinition;
+import io.rollstream.topologies.features.EntityPartitioner;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -20,6 +21,8 @@ import java.util.Objects;
  * key's partition is owned elsewhere or its store is not queryable yet.
  */
 public final class LocalFeatureReader {
+
+    private static final EntityPartitioner PARTITIONER = new EntityPartitioner();
 
     private final KafkaStreams streams;
     private final String storeName;
@@ -39,7 +42,13 @@ public final class LocalFeatureReader {
     }
 
     public FeatureVector read(final String id, final long asOf) {
-        final KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, id, Serdes.String().serializer());
+        final EntityDefinition entity = engine.featureSet().entityDefinition();
+        if (!entity.isWellFormed(id)) {
+            throw FeatureQueryException.badRequest("'" + id + "' is not an id of entity '" + entity.name() + "': it is keyed by "
+                    + entity.keyFields().stream().map(field -> field.name()).toList() + ", joined with '"
+                    + EntityDefinition.SEPARATOR + "'");
+        }
+        final KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, id, PARTITIONER);
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw FeatureQueryException.unavailable("no instance owns the partition of '" + id
                     + "' yet (the application is starting or rebalancing); retry shortly", 1);

@@ -3,6 +3,7 @@ package io.rollstream.it.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollstream.devstack.ApicurioRegistry;
 import io.rollstream.engine.UserActivityFeatures;
+import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
 import io.rollstream.it.support.FeatureApi;
@@ -71,7 +72,9 @@ class PipelineIT {
         settings.put(FeatureStoreConfig.APPLICATION_ID, "pipeline-it-" + UUID.randomUUID());
         settings.put(FeatureStoreConfig.STATE_DIR, stateDir.toString());
         settings.put(FeatureStoreConfig.HTTP_PORT, "0");
-        service = FeatureStoreService.start(new FeatureStoreConfig(settings), UserActivityFeatures.featureSet());
+        // A small catalog of its own: counts by event type, to assert exact values by hand.
+        service = FeatureStoreService.start(new FeatureStoreConfig(settings),
+                FeatureCatalog.of(List.of(UserActivityFeatures.featureSet())));
         api = new FeatureApi(service.uri());
 
         final Map<String, Object> producer = new HashMap<>();

@@ -1,80 +1,57 @@
 package io.rollstream.topologies.features;
 
+import io.rollstream.engine.EntityDefinition;
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureEngine;
-import io.rollstream.topologies.ingest.DeadLetterHeaders;
-import io.rollstream.topologies.ingest.ProcessorMetrics;
-import io.rollstream.topologies.ingest.RejectReason;
 import io.rollstream.topologies.ingest.ValidEvent;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.time.Duration;
-import java.time.Instant;
-
 /**
- * Folds each valid event into its entity's tiles in the state store. An event older than the
- * allowed lateness (relative to the task's stream time) could no longer change any window, so it
- * is counted and dead-lettered instead.
+ * Folds each admitted event into the tiles of its entity (the user, the item, the user in the
+ * event's category, ...) in that entity's state store. Events without the entity's key fields do
+ * not concern it and are skipped.
  */
-public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<String, ValidEvent, byte[], byte[]> {
+public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<Object, ValidEvent, Void, Void> {
 
     private final FeatureEngine engine;
     private final String storeName;
-    private final String deadLetterChild;
 
-    public EntityFeaturesProcessorSupplier(final FeatureEngine engine, final String storeName, final String deadLetterChild) {
+    public EntityFeaturesProcessorSupplier(final FeatureEngine engine, final String storeName) {
         this.engine = engine;
         this.storeName = storeName;
-        this.deadLetterChild = deadLetterChild;
     }
 
     @Override
-    public Processor<String, ValidEvent, byte[], byte[]> get() {
+    public Processor<Object, ValidEvent, Void, Void> get() {
         return new EntityFeaturesProcessor();
     }
 
-    private final class EntityFeaturesProcessor implements Processor<String, ValidEvent, byte[], byte[]> {
+    private final class EntityFeaturesProcessor implements Processor<Object, ValidEvent, Void, Void> {
 
-        private final long allowedLatenessMs = engine.featureSet().allowedLateness().toMillis();
-        private ProcessorContext<byte[], byte[]> context;
+        private final EntityDefinition entity = engine.featureSet().entityDefinition();
         private KeyValueStore<String, EntityState> store;
-        private Sensor lateSensor;
 
         @Override
-        public void init(final ProcessorContext<byte[], byte[]> context) {
-            this.context = context;
+        public void init(final ProcessorContext<Void, Void> context) {
             this.store = context.getStateStore(storeName);
-            this.lateSensor = ProcessorMetrics.rateTotal(context, "features", "late-records");
         }
 
         @Override
-        public void process(final Record<String, ValidEvent> record) {
-            final ValidEvent valid = record.value();
-            final long eventTime = valid.eventTimeMs();
-            final long streamTime = context.currentStreamTimeMs();
-            if (eventTime < streamTime - allowedLatenessMs) {
-                lateSensor.record();
-                final String message = "event_time " + Instant.ofEpochMilli(eventTime) + " is "
-                        + Duration.ofMillis(streamTime - eventTime) + " behind stream time " + Instant.ofEpochMilli(streamTime)
-                        + "; allowed lateness is " + engine.featureSet().allowedLateness() + " (event "
-                        + valid.event().getEventId() + ")";
-                context.forward(new Record<>(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        valid.originalValue(), record.timestamp(),
-                        DeadLetterHeaders.with(record.headers(), RejectReason.LATE_EVENT, "Validation", message,
-                                context.recordMetadata(), context.currentSystemTimeMs())), deadLetterChild);
+        public void process(final Record<Object, ValidEvent> record) {
+            final String key = entity.keyOf(record.value().event());
+            if (key == null) {
                 return;
             }
-            EntityState state = store.get(record.key());
+            EntityState state = store.get(key);
             if (state == null) {
                 state = engine.newState();
             }
-            engine.fold(state, valid.event());
-            store.put(record.key(), state);
+            engine.fold(state, record.value().event());
+            store.put(key, state);
         }
     }
 }

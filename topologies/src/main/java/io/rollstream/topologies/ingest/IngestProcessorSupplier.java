@@ -25,27 +25,30 @@ import java.util.function.Supplier;
  */
 public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], byte[], Object, Object> {
 
-    /** Where this processor sends its records; the topology wires children with these names. */
-    public record Children(String features, String deadLetters, String rekey) {
+    /**
+     * Where this processor sends its records; the topology wires children with these names.
+     *
+     * @param next        every processor that takes valid events
+     * @param rekey       the sink to the owner partition, or null where events are never moved
+     */
+    public record Children(java.util.List<String> next, String deadLetters, String rekey) {
     }
 
     private final Supplier<Deserializer<ClickEvent>> deserializers;
     private final EventValidator validator;
     private final OwnerPartition ownerPartition;
     private final Children children;
-    private final boolean mayRekey;
 
     /**
-     * @param mayRekey false for events read back from the re-keyed topic: they are on their owner
-     *                 partition by construction, and must never loop
+     * Events read back from the re-keyed or a partitioned-by topic are on their owner partition by
+     * construction: give them children without a rekey sink, so nothing can loop.
      */
     public IngestProcessorSupplier(final Supplier<Deserializer<ClickEvent>> deserializers, final EventValidator validator,
-                                   final OwnerPartition ownerPartition, final Children children, final boolean mayRekey) {
+                                   final OwnerPartition ownerPartition, final Children children) {
         this.deserializers = deserializers;
         this.validator = validator;
         this.ownerPartition = ownerPartition;
         this.children = children;
-        this.mayRekey = mayRekey;
     }
 
     @Override
@@ -97,14 +100,17 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
             }
 
             final String userId = event.getUserId();
-            if (mayRekey && source.isPresent() && ownerPartition.of(userId) != source.get().partition()) {
+            if (children.rekey() != null && source.isPresent() && ownerPartition.of(userId) != source.get().partition()) {
                 rekeyedSensor.record();
                 context.forward(new Record<Object, Object>(userId, record.value(), record.timestamp(), record.headers()),
                         children.rekey());
                 return;
             }
-            context.forward(new Record<Object, Object>(userId, new ValidEvent(event, record.value()),
-                    event.getEventTime().toEpochMilli(), record.headers()), children.features());
+            final Record<Object, Object> valid = new Record<>(userId,
+                    new ValidEvent(event, record.value()), event.getEventTime().toEpochMilli(), record.headers());
+            for (final String next : children.next()) {
+                context.forward(valid, next);
+            }
         }
 
         private void reject(final Record<byte[], byte[]> record, final RejectReason reason, final String exception,

@@ -1,0 +1,134 @@
+package io.rollstream.engine.catalog;
+
+import io.rollstream.engine.FeatureSet;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FeaturesFileTest {
+
+    @Test
+    void shouldShipADefaultSetOfAtLeastFortyFeaturesOverUserItemAndUserCategory() {
+        final FeatureCatalog catalog = FeaturesFile.loadDefault();
+        assertThat(catalog.featureCount()).isGreaterThanOrEqualTo(40);
+        assertThat(catalog.byEntity()).containsKeys("user", "item", "user_category");
+        final FeatureSet user = catalog.entity("user").orElseThrow();
+        assertThat(user.features()).extracting(f -> f.name())
+                .contains("views_5m", "views_30d", "revenue_7d", "last_viewed_items", "top_categories_7d",
+                        "p90_viewed_price_7d", "last_search_query", "distinct_items_viewed_7d");
+        assertThat(user.derived()).extracting(d -> d.name()).contains("ctr_24h", "seconds_since_last_purchase");
+        assertThat(catalog.allowedLateness()).hasDays(30);
+    }
+
+    @Test
+    void shouldGiveTheSameFingerprintForTheSameFileAndAnotherForAChangedDefinition() {
+        final String file = """
+                features:
+                  - name: views
+                    event_types: [PAGE_VIEW]
+                    aggregation: count
+                    windows: [1h]
+                """;
+        final String same = FeaturesFile.parse(file, "a").fingerprint();
+        assertThat(FeaturesFile.parse(file, "b").fingerprint()).isEqualTo(same);
+        assertThat(FeaturesFile.parse(file.replace("[1h]", "[2h]"), "c").fingerprint()).isNotEqualTo(same);
+        assertThat(FeaturesFile.parse(file.replace("[PAGE_VIEW]", "[CLICK]"), "d").fingerprint()).isNotEqualTo(same);
+        assertThat(FeaturesFile.parse(file + "    version: 2\n", "e").fingerprint()).isNotEqualTo(same);
+    }
+
+    @Test
+    void shouldNameTheFeatureAndTheKeyOfEveryProblemAtOnce() {
+        final String file = """
+                features:
+                  - name: views
+                    aggregation: countt
+                    windows: [1h]
+                  - name: price_p90
+                    field: prise
+                    aggregation: {kind: approx_percentile, quantile: 0.9}
+                    windows: [7d]
+                  - name: searches
+                    aggregation: count
+                    windows: [an hour]
+                  - name: views
+                    aggregation: count
+                    windows: [1h]
+                  - name: long
+                    aggregation: count
+                    windows: [90d]
+                  - name: typo
+                    aggregation: count
+                    windws: [1h]
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "bad.yaml"))
+                .isInstanceOfSatisfying(FeaturesFileException.class, e -> assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(5))
+                .hasMessageContaining("bad.yaml")
+                .hasMessageContaining("features[0] 'views': 'aggregation'").hasMessageContaining("countt")
+                .hasMessageContaining("features[1] 'price_p90': 'field'").hasMessageContaining("prise")
+                .hasMessageContaining("features[2] 'searches': 'windows'").hasMessageContaining("not a duration")
+                .hasMessageContaining("features[4] 'long': 'windows': 90d is outside")
+                .hasMessageContaining("features[5] 'typo': unknown key 'windws'");
+    }
+
+    @Test
+    void shouldRejectADuplicateFeatureName() {
+        final String file = """
+                features:
+                  - name: views
+                    aggregation: count
+                    windows: [1h]
+                  - name: views
+                    aggregation: count
+                    windows: [1h]
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "dup.yaml")).hasMessageContaining("'views_1h' twice");
+    }
+
+    @Test
+    void shouldRejectADerivedFeatureReadingAnUnknownFeature() {
+        final String file = """
+                features:
+                  - name: clicks
+                    event_types: [CLICK]
+                    aggregation: count
+                    windows: [1h]
+                derived:
+                  - name: ctr
+                    ratio: [clicks_1h, views_1h]
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "derived.yaml"))
+                .hasMessageContaining("derived feature 'ctr'").hasMessageContaining("'views_1h'");
+    }
+
+    @Test
+    void shouldSayWhenTheFileIsMissingOrNotYaml() {
+        assertThatThrownBy(() -> FeaturesFile.load(Path.of("/no/such/features.yaml")))
+                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> FeaturesFile.parse("features: [unclosed", "broken.yaml"))
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void shouldKeepALifetimeFeaturesNameAndSuffixWindowedOnes() {
+        final FeatureCatalog catalog = FeaturesFile.parse("""
+                entities:
+                  shop_item: [item_id]
+                features:
+                  - name: last_query
+                    event_types: [SEARCH]
+                    field: search_query
+                    aggregation: last
+                    windows: [lifetime]
+                  - name: views
+                    entity: shop_item
+                    aggregation: count
+                    windows: [5m, lifetime]
+                """, "names.yaml");
+        assertThat(catalog.entity("user").orElseThrow().features()).extracting(f -> f.name()).containsExactly("last_query");
+        assertThat(catalog.entity("shop_item").orElseThrow().features()).extracting(f -> f.name())
+                .containsExactly("views_5m", "views_lifetime");
+    }
+}

@@ -1,0 +1,123 @@
+package io.rollstream.topologies.admission;
+
+import io.rollstream.engine.EntityDefinition;
+import io.rollstream.topologies.ingest.DeadLetterHeaders;
+import io.rollstream.topologies.ingest.ProcessorMetrics;
+import io.rollstream.topologies.ingest.RejectReason;
+import io.rollstream.topologies.ingest.ValidEvent;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The last gate before features: an event older than the allowed lateness is dead-lettered (no
+ * window kept can hold it), an event id seen within the dedupe horizon is dropped and counted
+ * (producers retry; an event must count once), and every other event is sent on to each entity
+ * on this partition and to the topics that move it to its other entities' partitions.
+ *
+ * <p>Event ids are remembered in a window store keyed by id at the event's time, so memory is
+ * bounded by the horizon: segments older than it are dropped whole.
+ */
+public final class AdmissionProcessorSupplier implements ProcessorSupplier<String, ValidEvent, Object, Object> {
+
+    /** A topic sink that moves events to the partition of another entity key field. */
+    public record PartitionSink(String node, EntityDefinition entityOfField) {
+    }
+
+    private final String dedupeStore;
+    private final Duration allowedLateness;
+    private final Duration dedupeHorizon;
+    private final String deadLetterChild;
+    private final List<String> localEntities;
+    private final List<PartitionSink> partitionSinks;
+
+    public AdmissionProcessorSupplier(final String dedupeStore, final Duration allowedLateness,
+                                      final Duration dedupeHorizon, final String deadLetterChild,
+                                      final List<String> localEntities, final List<PartitionSink> partitionSinks) {
+        this.dedupeStore = dedupeStore;
+        this.allowedLateness = allowedLateness;
+        this.dedupeHorizon = dedupeHorizon;
+        this.deadLetterChild = deadLetterChild;
+        this.localEntities = List.copyOf(localEntities);
+        this.partitionSinks = List.copyOf(partitionSinks);
+    }
+
+    @Override
+    public Processor<String, ValidEvent, Object, Object> get() {
+        return new AdmissionProcessor();
+    }
+
+    private final class AdmissionProcessor implements Processor<String, ValidEvent, Object, Object> {
+
+        private static final byte[] SEEN = new byte[0];
+        private final long latenessMs = allowedLateness.toMillis();
+        private final long horizonMs = dedupeHorizon.toMillis();
+        private ProcessorContext<Object, Object> context;
+        private WindowStore<String, byte[]> seen;
+        private Sensor lateSensor;
+        private Sensor duplicateSensor;
+
+        @Override
+        public void init(final ProcessorContext<Object, Object> context) {
+            this.context = context;
+            this.seen = context.getStateStore(dedupeStore);
+            this.lateSensor = ProcessorMetrics.rateTotal(context, "admission", "late-records");
+            this.duplicateSensor = ProcessorMetrics.rateTotal(context, "admission", "duplicate-records");
+        }
+
+        @Override
+        public void process(final Record<String, ValidEvent> record) {
+            final ValidEvent valid = record.value();
+            final long eventTime = valid.eventTimeMs();
+            final long streamTime = context.currentStreamTimeMs();
+            if (eventTime < streamTime - latenessMs) {
+                deadLetterLate(record, eventTime, streamTime);
+                return;
+            }
+            if (horizonMs > 0 && isDuplicate(valid.event().getEventId(), eventTime)) {
+                duplicateSensor.record();
+                return;
+            }
+            for (final String entity : localEntities) {
+                context.forward(record, entity);
+            }
+            for (final PartitionSink sink : partitionSinks) {
+                final Object key = sink.entityOfField().partitionField().value(valid.event());
+                if (key != null) {
+                    context.forward(new Record<Object, Object>(key, valid.originalValue(), record.timestamp(),
+                            record.headers()), sink.node());
+                }
+            }
+        }
+
+        private boolean isDuplicate(final String eventId, final long eventTime) {
+            try (WindowStoreIterator<byte[]> earlier = seen.fetch(eventId, eventTime - horizonMs, eventTime + horizonMs)) {
+                if (earlier.hasNext()) {
+                    return true;
+                }
+            }
+            seen.put(eventId, SEEN, eventTime);
+            return false;
+        }
+
+        private void deadLetterLate(final Record<String, ValidEvent> record, final long eventTime, final long streamTime) {
+            lateSensor.record();
+            final String message = "event_time " + Instant.ofEpochMilli(eventTime) + " is "
+                    + Duration.ofMillis(streamTime - eventTime) + " behind stream time " + Instant.ofEpochMilli(streamTime)
+                    + "; allowed lateness is " + allowedLateness + " (event " + record.value().event().getEventId() + ")";
+            context.forward(new Record<Object, Object>(record.key().getBytes(StandardCharsets.UTF_8),
+                    record.value().originalValue(), record.timestamp(),
+                    DeadLetterHeaders.with(record.headers(), RejectReason.LATE_EVENT, "Validation", message,
+                            context.recordMetadata(), context.currentSystemTimeMs())), deadLetterChild);
+        }
+    }
+}

@@ -8,7 +8,7 @@ import io.rollstream.engine.field.EventField;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.topologies.admission.AdmissionProcessorSupplier;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
-import io.rollstream.topologies.features.EntityStateSerde;
+import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.ingest.EventValidator;
 import io.rollstream.topologies.ingest.IngestProcessorSupplier;
 import io.rollstream.topologies.ingest.OwnerPartition;
@@ -140,10 +140,8 @@ public final class RollstreamTopology {
         final String processor = processorName(set);
         final String store = storeName(set);
         topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(new FeatureEngine(set), store), parent);
-        final StoreBuilder<KeyValueStore<String, EntityState>> builder = Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(store), Serdes.String(), EntityStateSerde.forFeatureSet(set))
-                .withCachingEnabled();
-        topology.addStateStore(builder, processor);
+        topology.addStateStore(new EntityStateStoreBuilder(store, set, EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES),
+                processor);
     }
 
     private static StoreBuilder<WindowStore<String, byte[]>> dedupeStore(final FeatureCatalog catalog) {

@@ -1,0 +1,72 @@
+package io.rollstream.topologies.features;
+
+import io.rollstream.engine.EntityState;
+import io.rollstream.engine.FeatureSet;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Map;
+
+/**
+ * Builds an entity's state store: RocksDB with a changelog, behind an {@link EntityStateCacheStore}
+ * of live objects. Kafka's own byte cache is left off: it would hold a second, serialized copy of
+ * the same entities.
+ */
+public final class EntityStateStoreBuilder implements StoreBuilder<KeyValueStore<String, EntityState>> {
+
+    /** Entities kept as objects per store (per task); a few KB each for an active user. */
+    public static final int DEFAULT_CACHED_ENTITIES = 10_000;
+
+    private final StoreBuilder<KeyValueStore<String, EntityState>> inner;
+    private final int cachedEntities;
+
+    public EntityStateStoreBuilder(final String name, final FeatureSet featureSet, final int cachedEntities) {
+        this.inner = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+                EntityStateSerde.forFeatureSet(featureSet));
+        this.cachedEntities = cachedEntities;
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<String, EntityState>> withCachingEnabled() {
+        throw new UnsupportedOperationException("entity stores cache live objects; Kafka's byte cache stays off");
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<String, EntityState>> withCachingDisabled() {
+        return this;
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<String, EntityState>> withLoggingEnabled(final Map<String, String> config) {
+        inner.withLoggingEnabled(config);
+        return this;
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<String, EntityState>> withLoggingDisabled() {
+        inner.withLoggingDisabled();
+        return this;
+    }
+
+    @Override
+    public KeyValueStore<String, EntityState> build() {
+        return new EntityStateCacheStore(inner.build(), cachedEntities);
+    }
+
+    @Override
+    public Map<String, String> logConfig() {
+        return inner.logConfig();
+    }
+
+    @Override
+    public boolean loggingEnabled() {
+        return inner.loggingEnabled();
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+}

@@ -3,6 +3,7 @@ package io.rollstream.featurestore;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
+import io.rollstream.featurestore.routing.ServingSettings;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -41,6 +42,12 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final String HTTP_PORT = "rollstream.http.port";
     public static final String HTTP_ADVERTISED_HOST = "rollstream.http.advertised-host";
     public static final String FEATURES_FILE = "rollstream.features.file";
+    public static final String STANDBY_REPLICAS = "rollstream.serving.standby-replicas";
+    public static final String MAX_STANDBY_LAG_RECORDS = "rollstream.serving.max-standby-lag-records";
+    public static final String REQUEST_TIMEOUT_MS = "rollstream.serving.request-timeout.ms";
+    public static final String FORWARD_TIMEOUT_MS = "rollstream.serving.forward-timeout.ms";
+    public static final String BATCH_MAX_IDS = "rollstream.serving.batch.max-ids";
+    public static final String LAG_REFRESH_MS = "rollstream.serving.lag-refresh.ms";
 
     /** Includes the RocksDB memory budget ({@link BoundedMemoryRocksDBConfig}), declared beside its setter. */
     public static final ConfigDef DEFINITION = new ConfigDef(BoundedMemoryRocksDBConfig.CONFIG_DEF)
@@ -80,7 +87,26 @@ public final class FeatureStoreConfig extends AbstractConfig {
                     "Host other instances use to reach this one; empty means the bind address.")
             .define(FEATURES_FILE, Type.STRING, "", Importance.HIGH,
                     "The features file (YAML, see docs/features.md); empty means the default personalization set. "
-                            + "Changing a definition starts a new application that rebuilds the features from the events topic.");
+                            + "Changing a definition starts a new application that rebuilds the features from the events topic.")
+            .define(STANDBY_REPLICAS, Type.INT, 1, Range.between(0, 8), Importance.HIGH,
+                    "Standby copies of every store kept warm on other instances (Kafka Streams' num.standby.replicas). "
+                            + "They answer reads, flagged stale, while a key's active owner is unreachable or restoring, "
+                            + "and take over its partitions without a full restore.")
+            .define(MAX_STANDBY_LAG_RECORDS, Type.LONG, 10_000L, Range.atLeast(0), Importance.MEDIUM,
+                    "The most changelog records a standby (or a restoring active) may be behind and still answer a "
+                            + "read, flagged stale; a copy further behind is not read and the request waits for the "
+                            + "owner or answers 503.")
+            .define(REQUEST_TIMEOUT_MS, Type.LONG, 2_000L, Range.between(10, 60_000), Importance.MEDIUM,
+                    "Deadline of one feature request, forwards and retries included; at the deadline the answer is "
+                            + "503 with Retry-After, never a hang.")
+            .define(FORWARD_TIMEOUT_MS, Type.LONG, 500L, Range.between(10, 60_000), Importance.LOW,
+                    "How long a request forwarded to another instance may take before the next replica is tried "
+                            + "(never longer than what is left of the request's deadline).")
+            .define(BATCH_MAX_IDS, Type.INT, 1_000, Range.between(1, 100_000), Importance.MEDIUM,
+                    "The most ids one POST /v1/features/{entity}:batch may ask for; more is answered 413.")
+            .define(LAG_REFRESH_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
+                    "How often an instance measures how far its local stores are behind their changelogs (one "
+                            + "ListOffsets request to the brokers); standby reads are judged by the latest measure.");
 
     public FeatureStoreConfig(final Map<?, ?> values) {
         super(DEFINITION, values, false);
@@ -98,6 +124,12 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public FeatureCatalog featureCatalog() {
         final String file = getString(FEATURES_FILE);
         return file.isBlank() ? FeaturesFile.loadDefault() : FeaturesFile.load(Path.of(file));
+    }
+
+    /** How reads are served across instances (the {@code rollstream.serving.*} settings). */
+    public ServingSettings serving() {
+        return new ServingSettings(getLong(MAX_STANDBY_LAG_RECORDS), Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS)),
+                Duration.ofMillis(getLong(FORWARD_TIMEOUT_MS)), getInt(BATCH_MAX_IDS));
     }
 
     /** The raw Kafka settings given with the {@value #KAFKA_PREFIX} prefix, prefix removed. */

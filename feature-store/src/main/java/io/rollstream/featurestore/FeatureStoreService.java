@@ -1,11 +1,14 @@
 package io.rollstream.featurestore;
 
-import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.featurestore.http.FeatureHttpServer;
 import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
-import io.rollstream.featurestore.query.LocalFeatureReader;
+import io.rollstream.featurestore.routing.ServingSettings;
+import io.rollstream.featurestore.query.ServedEntity;
+import io.rollstream.featurestore.routing.FeatureRouter;
+import io.rollstream.featurestore.routing.PeerClient;
+import io.rollstream.featurestore.routing.StreamsReplicas;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.RestSchemaRegistryClient;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
@@ -46,7 +49,10 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
     private final KafkaStreams streams;
     private final StreamsReadiness readiness = new StreamsReadiness();
     private final FeatureHttpServer http;
-    private final Map<String, LocalFeatureReader> readers;
+    private final Map<String, ServedEntity> entities;
+    private final StreamsReplicas replicas;
+    private final PeerClient peers;
+    private final FeatureRouter router;
     private volatile boolean closed;
 
     private FeatureStoreService(final FeatureStoreConfig config, final FeatureCatalog catalog) throws IOException {
@@ -77,12 +83,15 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
             LOG.error("Stream thread failed; replacing it and resuming from the last commit", error);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        final Map<String, LocalFeatureReader> byEntity = new LinkedHashMap<>();
+        final Map<String, ServedEntity> byEntity = new LinkedHashMap<>();
         for (final FeatureSet set : catalog.entities()) {
-            byEntity.put(set.entity(), new LocalFeatureReader(streams, RollstreamTopology.storeName(set),
-                    new FeatureEngine(set), self));
+            byEntity.put(set.entity(), ServedEntity.of(set, RollstreamTopology.storeName(set)));
         }
-        this.readers = Map.copyOf(byEntity);
+        this.entities = Map.copyOf(byEntity);
+        final ServingSettings serving = config.serving();
+        this.replicas = new StreamsReplicas(streams, Duration.ofMillis(config.getLong(FeatureStoreConfig.LAG_REFRESH_MS)));
+        this.peers = new PeerClient(serving.forwardTimeout());
+        this.router = new FeatureRouter(self, serving, replicas, peers);
     }
 
     /**
@@ -124,6 +133,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(FeatureStoreConfig.STREAM_THREADS));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(FeatureStoreConfig.COMMIT_INTERVAL_MS));
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(FeatureStoreConfig.STANDBY_REPLICAS));
         // Every store of the process shares one block cache and write-buffer budget.
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
         props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, config.getLong(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG));
@@ -148,8 +158,13 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
     }
 
     @Override
-    public Map<String, LocalFeatureReader> readers() {
-        return readers;
+    public Map<String, ServedEntity> entities() {
+        return entities;
+    }
+
+    @Override
+    public FeatureRouter router() {
+        return router;
     }
 
     @Override
@@ -183,6 +198,9 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         }
         closed = true;
         http.close();
+        router.close();
+        peers.close();
+        replicas.close();
         if (!streams.close(CLOSE_TIMEOUT)) {
             LOG.warn("Kafka Streams did not stop within {}; its threads are abandoned", CLOSE_TIMEOUT);
         }

@@ -1,8 +1,12 @@
 package io.rollstream.featurestore;
 
+import io.rollstream.featurestore.routing.ServingSettings;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,5 +38,29 @@ class FeatureStoreConfigTest {
         assertThat(config.getString(FeatureStoreConfig.HTTP_HOST)).isEqualTo("127.0.0.1");
         assertThat(config.kafkaOverrides()).containsEntry("security.protocol", "SSL");
         assertThat(FeatureStoreConfig.documentation()).contains(FeatureStoreConfig.MAX_FUTURE_SKEW_MS);
+    }
+
+    @Test
+    void shouldServeWithOneStandbyAndBoundedStalenessAndDeadlineByDefault() {
+        final FeatureStoreConfig config = new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r"));
+
+        assertThat(config.serving()).isEqualTo(new ServingSettings(10_000, Duration.ofSeconds(2), Duration.ofMillis(500), 1000));
+        assertThat(FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1)))
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
+                .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "h:1");
+    }
+
+    @Test
+    void shouldPassTheStandbySettingToKafkaStreamsAndRejectAZeroBatchLimit() {
+        final FeatureStoreConfig config = new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r", FeatureStoreConfig.STANDBY_REPLICAS, "2"));
+
+        assertThat(FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1)))
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 2);
+        assertThatThrownBy(() -> new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r", FeatureStoreConfig.BATCH_MAX_IDS, "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FeatureStoreConfig.BATCH_MAX_IDS);
     }
 }

@@ -1,7 +1,8 @@
 package io.rollstream.featurestore.http;
 
 import com.sun.net.httpserver.HttpServer;
-import io.rollstream.featurestore.query.LocalFeatureReader;
+import io.rollstream.featurestore.query.ServedEntity;
+import io.rollstream.featurestore.routing.FeatureRouter;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
@@ -22,7 +23,10 @@ public final class FeatureHttpServer implements AutoCloseable {
 
     /** What the server shows; supplied by the service that owns the streams. */
     public interface Backend {
-        Map<String, LocalFeatureReader> readers();
+        /** The entities served, by name. */
+        Map<String, ServedEntity> entities();
+
+        FeatureRouter router();
 
         boolean isLive();
 
@@ -59,12 +63,13 @@ public final class FeatureHttpServer implements AutoCloseable {
     public void start(final Backend backend, final Clock clock) {
         final Supplier<ProbeHandlers.Probe> liveness = () -> new ProbeHandlers.Probe(backend.isLive(), backend.status());
         final Supplier<ProbeHandlers.Probe> readiness = () -> new ProbeHandlers.Probe(backend.isReady(), backend.status());
-        server.createContext(FeaturesHandler.PREFIX, new FeaturesHandler(backend.readers(), clock));
+        server.createContext(FeaturesHandler.PREFIX, new FeaturesHandler(backend.entities(), backend.router(), clock));
         server.createContext("/health", ProbeHandlers.of(liveness));
         server.createContext("/ready", ProbeHandlers.of(readiness));
         server.createContext("/metrics", new PrometheusMetricsHandler(backend::metrics));
         server.createContext("/", exchange -> HttpResponses.error(exchange, 404, "no such resource "
-                + exchange.getRequestURI().getPath() + "; try /v1/features/{entity}/{id}, /health, /ready or /metrics", 0));
+                + exchange.getRequestURI().getPath() + "; try /v1/features/{entity}/{id}, /v1/features/{entity}:batch, /health, "
+                + "/ready or /metrics", 0));
         server.setExecutor(executor);
         server.start();
     }

@@ -2,108 +2,132 @@ package io.rollstream.featurestore.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.rollstream.engine.FeatureVector;
 import io.rollstream.featurestore.query.EntityIds;
 import io.rollstream.featurestore.query.FeatureQueryException;
-import io.rollstream.featurestore.query.LocalFeatureReader;
+import io.rollstream.featurestore.query.FeatureSelection;
+import io.rollstream.featurestore.query.ServedEntity;
+import io.rollstream.featurestore.query.ServedResult;
+import io.rollstream.featurestore.routing.FeatureRouter;
+import io.rollstream.featurestore.routing.PeerClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * {@code GET /v1/features/{entity}/{id}}: the entity's feature vector with windows anchored now.
- * An entity nobody has seen is {@code found: false} with zero-valued features, not an error, so a
- * scorer can treat new users like any other.
+ * {@code GET /v1/features/{entity}/{id}[?features=a,b]} and {@code POST /v1/features/{entity}:batch}:
+ * feature vectors with windows anchored now, from whichever instance holds them. An entity nobody
+ * has seen is {@code found: false} with zero-valued features, not an error, so a scorer can treat new
+ * users like any other.
  */
 final class FeaturesHandler implements HttpHandler {
 
-    static final String PREFIX = "/v1/features/";
-    static final String LAST_EVENT_TIME = "last_event_time";
+    static final String PREFIX = FeatureRequests.PREFIX;
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesHandler.class);
 
-    private final Map<String, LocalFeatureReader> readers;
+    private final Map<String, ServedEntity> entities;
+    private final FeatureRouter router;
     private final Clock clock;
+    private final int maxBodyBytes;
 
-    FeaturesHandler(final Map<String, LocalFeatureReader> readers, final Clock clock) {
-        this.readers = Map.copyOf(readers);
+    FeaturesHandler(final Map<String, ServedEntity> entities, final FeatureRouter router, final Clock clock) {
+        this.entities = Map.copyOf(entities);
+        this.router = router;
         this.clock = clock;
+        // Room for the longest ids, each character JSON-escaped (\\uXXXX), and a features list.
+        this.maxBodyBytes = router.settings().batchMaxIds() * (EntityIds.MAX_LENGTH * 6 + 4) + 64 * 1024;
     }
 
     @Override
     public void handle(final HttpExchange exchange) throws IOException {
         try {
-            if (!HttpResponses.requireGet(exchange)) {
-                return;
+            final FeatureRequests.FeaturePath path = FeatureRequests.parsePath(exchange.getRequestURI().getRawPath());
+            final ServedEntity entity = entities.get(path.entity());
+            if (entity == null) {
+                throw FeatureQueryException.notFound("unknown entity '" + path.entity() + "'; known entities: "
+                        + new TreeSet<>(entities.keySet()));
             }
-            final String rest = exchange.getRequestURI().getRawPath().substring(PREFIX.length());
-            final int slash = rest.indexOf('/');
-            if (slash <= 0 || rest.indexOf('/', slash + 1) >= 0) {
-                throw FeatureQueryException.notFound("no such resource " + exchange.getRequestURI().getRawPath()
-                        + "; use /v1/features/{entity}/{id} (URL-encode a '/' inside an id as %2F)");
+            if (path.batch()) {
+                if (HttpResponses.requirePost(exchange)) {
+                    serveBatch(exchange, entity);
+                }
+            } else if (HttpResponses.requireGet(exchange)) {
+                serveOne(exchange, entity, path.id());
             }
-            final String entity = rest.substring(0, slash);
-            final LocalFeatureReader reader = readers.get(entity);
-            if (reader == null) {
-                throw FeatureQueryException.notFound("unknown entity '" + entity + "'; known entities: "
-                        + new TreeSet<>(readers.keySet()));
-            }
-            final String id = EntityIds.requireValid(percentDecode(rest.substring(slash + 1)));
-            final long asOf = clock.millis();
-            HttpResponses.json(exchange, 200, body(entity, id, reader.read(id, asOf)));
         } catch (final FeatureQueryException e) {
             HttpResponses.error(exchange, e.httpStatus(), e.getMessage(), e.retryAfterSeconds());
         } catch (final RuntimeException e) {
-            LOG.error("Failed to serve {}", exchange.getRequestURI(), e);
+            LOG.error("Failed to serve {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             HttpResponses.error(exchange, 500, "internal error reading features: " + e, 0);
         }
     }
 
-    private static Map<String, Object> body(final String entity, final String id, final FeatureVector vector) {
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("entity", entity);
-        body.put("id", id);
-        body.put("as_of", Instant.ofEpochMilli(vector.asOf()).toString());
-        body.put("found", vector.found());
-        final Map<String, Object> features = new LinkedHashMap<>(vector.values());
-        features.put(LAST_EVENT_TIME, vector.found() ? vector.newestEventTime() : null);
-        body.put("features", features);
-        return body;
+    private void serveOne(final HttpExchange exchange, final ServedEntity entity, final String id) throws IOException {
+        entity.requireWellFormed(id);
+        final FeatureSelection selection = entity.names().select(
+                FeatureRequests.parseFeatures(exchange.getRequestURI().getRawQuery()));
+        final long asOf = asOf(exchange);
+        final ServedResult result = router.read(entity, List.of(id), selection, asOf, isForwarded(exchange)).get(0);
+        HttpResponses.json(exchange, 200, FeatureJson.single(entity.name(), asOf, result, selection));
     }
 
-    /** RFC 3986 percent-decoding of one path segment ('+' stays '+'); bad escapes or UTF-8 are 400s. */
-    static String percentDecode(final String segment) {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-        for (int i = 0; i < segment.length(); i++) {
-            final char c = segment.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= segment.length() || Character.digit(segment.charAt(i + 1), 16) < 0
-                        || Character.digit(segment.charAt(i + 2), 16) < 0) {
-                    throw FeatureQueryException.badRequest("entity id has a malformed percent-escape at position " + i
-                            + " ('" + segment + "'); encode '%' itself as %25");
-                }
-                bytes.write(Character.digit(segment.charAt(i + 1), 16) * 16 + Character.digit(segment.charAt(i + 2), 16));
-                i += 2;
-            } else {
-                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+    private void serveBatch(final HttpExchange exchange, final ServedEntity entity) throws IOException {
+        if (exchange.getRequestURI().getRawQuery() != null) {
+            throw FeatureQueryException.badRequest("a batch takes no query parameters; name the features in the body: "
+                    + FeatureRequests.BATCH_SHAPE);
+        }
+        final FeatureRequests.BatchBody body = FeatureRequests.parseBatchBody(readBody(exchange));
+        final int maxIds = router.settings().batchMaxIds();
+        if (body.ids().size() > maxIds) {
+            throw FeatureQueryException.tooLarge("a batch of " + body.ids().size() + " ids is over the limit of " + maxIds
+                    + " ids per request; split it into batches of at most " + maxIds);
+        }
+        if (body.ids().isEmpty()) {
+            throw FeatureQueryException.badRequest("\"ids\" is empty; give at least one id: " + FeatureRequests.BATCH_SHAPE);
+        }
+        for (int i = 0; i < body.ids().size(); i++) {
+            try {
+                entity.requireWellFormed(body.ids().get(i));
+            } catch (final FeatureQueryException e) {
+                throw FeatureQueryException.badRequest("ids[" + i + "]: " + e.getMessage());
             }
         }
+        final FeatureSelection selection = entity.names().select(body.features());
+        final long asOf = asOf(exchange);
+        final List<ServedResult> results = router.read(entity, body.ids(), selection, asOf, isForwarded(exchange));
+        HttpResponses.json(exchange, 200, FeatureJson.batch(entity.name(), asOf, results, selection));
+    }
+
+    private byte[] readBody(final HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            final byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw FeatureQueryException.tooLarge("the request body is over " + maxBodyBytes + " bytes; a batch holds at "
+                        + "most " + router.settings().batchMaxIds() + " ids of at most " + EntityIds.MAX_LENGTH + " characters");
+            }
+            return body;
+        }
+    }
+
+    private static boolean isForwarded(final HttpExchange exchange) {
+        return "true".equals(exchange.getRequestHeaders().getFirst(PeerClient.FORWARDED_HEADER));
+    }
+
+    /** Now, or for a forwarded request the instant its origin anchored the windows at. */
+    private long asOf(final HttpExchange exchange) {
+        final String given = exchange.getRequestHeaders().getFirst(PeerClient.AS_OF_HEADER);
+        if (given == null || !isForwarded(exchange)) {
+            return clock.millis();
+        }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (final CharacterCodingException e) {
-            throw FeatureQueryException.badRequest("entity id is not valid UTF-8 once percent-decoded ('" + segment + "')");
+            return Long.parseLong(given);
+        } catch (final NumberFormatException e) {
+            throw FeatureQueryException.badRequest(PeerClient.AS_OF_HEADER + " must be epoch milliseconds, not '" + given + "'");
         }
     }
 }

@@ -18,7 +18,11 @@ final class HttpResponses {
     }
 
     static void json(final HttpExchange exchange, final int status, final Object body) throws IOException {
-        send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
+        json(exchange, status, JSON.writeValueAsBytes(body));
+    }
+
+    static void json(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
+        send(exchange, status, "application/json", body);
     }
 
     static void error(final HttpExchange exchange, final int status, final String message, final int retryAfterSeconds)
@@ -42,9 +46,22 @@ final class HttpResponses {
         if ("GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod())) {
             return true;
         }
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        return methodNotAllowed(exchange, "GET, HEAD", "GET");
+    }
+
+    /** @return false (after answering 405) when the method is not POST */
+    static boolean requirePost(final HttpExchange exchange) throws IOException {
+        if ("POST".equals(exchange.getRequestMethod())) {
+            return true;
+        }
+        return methodNotAllowed(exchange, "POST", "POST");
+    }
+
+    private static boolean methodNotAllowed(final HttpExchange exchange, final String allow, final String use)
+            throws IOException {
+        exchange.getResponseHeaders().set("Allow", allow);
         error(exchange, 405, exchange.getRequestMethod() + " is not supported on " + exchange.getRequestURI().getPath()
-                + "; use GET", 0);
+                + "; use " + use, 0);
         return false;
     }
 

@@ -24,6 +24,11 @@ public final class FeatureQueryException extends RuntimeException {
         return new FeatureQueryException(400, 0, message);
     }
 
+    /** 413: more than the server accepts in one request; retrying the same request cannot help. */
+    public static FeatureQueryException tooLarge(final String message) {
+        return new FeatureQueryException(413, 0, message);
+    }
+
     public static FeatureQueryException notFound(final String message) {
         return new FeatureQueryException(404, 0, message);
     }

@@ -1,0 +1,113 @@
+package io.rollstream.featurestore.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rollstream.engine.FeatureVector;
+import io.rollstream.featurestore.query.FeatureNames;
+import io.rollstream.featurestore.query.FeatureSelection;
+import io.rollstream.featurestore.query.ServedResult;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes feature answers, streamed straight to bytes:
+ * <pre>
+ * single: {"entity","id","as_of","found","stale","served_by","newest_event_time","lag_records","features":{...}}
+ * batch:  {"entity","as_of","results":[{"id","found","stale","served_by","newest_event_time","lag_records","features"}, ...]}
+ * </pre>
+ * A result another instance read is passed on as that instance wrote it.
+ */
+final class FeatureJson {
+
+    private FeatureJson() {
+    }
+
+    static byte[] single(final String entity, final long asOf, final ServedResult result, final FeatureSelection selection) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("entity", entity);
+            writeResult(json, result, selection, Instant.ofEpochMilli(asOf).toString());
+            json.writeEndObject();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] batch(final String entity, final long asOf, final List<ServedResult> results,
+                        final FeatureSelection selection) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + results.size() * 512);
+        try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("entity", entity);
+            json.writeStringField("as_of", Instant.ofEpochMilli(asOf).toString());
+            json.writeArrayFieldStart("results");
+            for (final ServedResult result : results) {
+                json.writeStartObject();
+                writeResult(json, result, selection, null);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The fields of one result; {@code asOf}, when given, right after the id. */
+    private static void writeResult(final JsonGenerator json, final ServedResult result, final FeatureSelection selection,
+                                    final String asOf) throws IOException {
+        switch (result) {
+            case ServedResult.Local local -> writeLocal(json, local, selection, asOf);
+            case ServedResult.Relayed relayed -> {
+                for (final Iterator<Map.Entry<String, JsonNode>> fields = relayed.json().fields(); fields.hasNext(); ) {
+                    final Map.Entry<String, JsonNode> field = fields.next();
+                    json.writeFieldName(field.getKey());
+                    json.writeTree(field.getValue());
+                    if (asOf != null && field.getKey().equals("id")) {
+                        json.writeStringField("as_of", asOf);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void writeLocal(final JsonGenerator json, final ServedResult.Local result,
+                                   final FeatureSelection selection, final String asOf) throws IOException {
+        final FeatureVector vector = result.vector();
+        json.writeStringField("id", result.id());
+        if (asOf != null) {
+            json.writeStringField("as_of", asOf);
+        }
+        json.writeBooleanField("found", vector.found());
+        json.writeBooleanField("stale", result.stale());
+        json.writeStringField("served_by", result.servedBy());
+        if (vector.found()) {
+            json.writeStringField("newest_event_time", Instant.ofEpochMilli(vector.newestEventTime()).toString());
+        } else {
+            json.writeNullField("newest_event_time");
+        }
+        json.writeNumberField("lag_records", result.lagRecords());
+        json.writeObjectFieldStart("features");
+        for (final String name : selection.names()) {
+            if (name.equals(FeatureNames.LAST_EVENT_TIME) && !vector.values().containsKey(name)) {
+                if (vector.found()) {
+                    json.writeNumberField(name, vector.newestEventTime());
+                } else {
+                    json.writeNullField(name);
+                }
+            } else {
+                json.writeObjectField(name, vector.get(name));
+            }
+        }
+        json.writeEndObject();
+    }
+}

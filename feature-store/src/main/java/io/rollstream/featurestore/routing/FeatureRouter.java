@@ -1,0 +1,335 @@
+package io.rollstream.featurestore.routing;
+
+import io.rollstream.engine.EntityState;
+import io.rollstream.engine.FeatureEngine;
+import io.rollstream.featurestore.query.FeatureQueryException;
+import io.rollstream.featurestore.query.FeatureSelection;
+import io.rollstream.featurestore.query.ServedEntity;
+import io.rollstream.featurestore.query.ServedResult;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Answers reads of any key from any instance, within a deadline.
+ *
+ * <p>Each id gets a plan from the {@link RoutePlanner} (active owner, then copies within the lag
+ * bound). Ids whose next route is the same instance are read together: local reads in the calling
+ * thread, each forward as one sub-batch on its own virtual thread, all in parallel. An id whose
+ * route fails moves on to its next route; an id with none left waits for the next round, after a
+ * backoff (10 ms doubling to 200 ms) and with fresh metadata, since failures are mostly a
+ * rebalance or a restore in progress. At the deadline the request fails with 503 and Retry-After;
+ * an answer is never guessed. A request forwarded by another instance gets one round, here only.
+ */
+public final class FeatureRouter implements AutoCloseable {
+
+    static final long FIRST_BACKOFF_MS = 10;
+    static final long MAX_BACKOFF_MS = 200;
+    static final int RETRY_AFTER_SECONDS = 1;
+    /** Long enough to spare the requests of the next second a dead host's connect error, short enough to notice it is back. */
+    private static final Duration SUSPECT_AFTER_FAILURE = Duration.ofSeconds(1);
+
+    private final String selfAddress;
+    private final ServingSettings settings;
+    private final LocalReplicas replicas;
+    private final Peers peers;
+    private final RoutePlanner planner;
+    private final RecentFailures recentFailures = new RecentFailures(SUSPECT_AFTER_FAILURE);
+    private final ExecutorService fanOut = Executors.newVirtualThreadPerTaskExecutor();
+
+    public FeatureRouter(final HostInfo self, final ServingSettings settings, final LocalReplicas replicas,
+                         final Peers peers) {
+        this.selfAddress = self.host() + ":" + self.port();
+        this.settings = Objects.requireNonNull(settings);
+        this.replicas = Objects.requireNonNull(replicas);
+        this.peers = Objects.requireNonNull(peers);
+        this.planner = new RoutePlanner(Objects.requireNonNull(self), settings.maxStandbyLagRecords());
+    }
+
+    public ServingSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Reads the features of {@code ids} (validated ids of {@code entity}) with windows anchored at
+     * {@code asOf}.
+     *
+     * @param forwarded whether another instance forwarded this request (then only local copies answer)
+     * @return one result per id, in the order of {@code ids} (a repeated id is read once)
+     * @throws FeatureQueryException 503 when some id could not be read before the deadline
+     */
+    public List<ServedResult> read(final ServedEntity entity, final List<String> ids, final FeatureSelection selection,
+                                   final long asOf, final boolean forwarded) {
+        final long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+        final Request request = new Request(entity, selection, asOf, forwarded, deadline);
+        List<String> pending = List.copyOf(new LinkedHashSet<>(ids));
+        long backoffMs = FIRST_BACKOFF_MS;
+        while (true) {
+            pending = request.round(pending);
+            if (pending.isEmpty()) {
+                break;
+            }
+            final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (forwarded || remainingMs <= 0) {
+                throw unavailable(request, pending);
+            }
+            sleep(Math.min(backoffMs, remainingMs));
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        }
+        final List<ServedResult> results = new ArrayList<>(ids.size());
+        for (final String id : ids) {
+            results.add(request.answers.get(id));
+        }
+        return results;
+    }
+
+    private FeatureQueryException unavailable(final Request request, final List<String> pending) {
+        final String first = pending.get(0);
+        final String which = pending.size() == 1 ? "'" + first + "'"
+                : pending.size() + " ids ('" + first + "' and others)";
+        final String what = request.forwarded
+                ? "this instance cannot read " + which + " of '" + request.entity.name() + "' (forwarded requests are "
+                        + "answered here or not at all)"
+                : "could not read " + which + " of '" + request.entity.name() + "' within "
+                        + settings.requestTimeout().toMillis() + " ms";
+        return FeatureQueryException.unavailable(what + ": " + request.reasons.getOrDefault(first, "no route")
+                + "; retry in " + RETRY_AFTER_SECONDS + " s", RETRY_AFTER_SECONDS);
+    }
+
+    private static void sleep(final long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw FeatureQueryException.unavailable("interrupted while waiting to retry; retry the request", 1);
+        }
+    }
+
+    /** One id's routes, and how far along them it is. */
+    private static final class Plan {
+        final String id;
+        final int partition;
+        final List<Route> routes;
+        int next;
+
+        Plan(final String id, final int partition, final List<Route> routes) {
+            this.id = id;
+            this.partition = partition;
+            this.routes = routes;
+        }
+
+        Route route() {
+            return routes.get(next);
+        }
+    }
+
+    /** What one group of reads brought: answers, and why the other ids got none. */
+    private record Outcome(List<ServedResult> answered, Map<String, String> failed) {
+    }
+
+    /** The state of one request across its rounds. */
+    private final class Request {
+        final ServedEntity entity;
+        final FeatureSelection selection;
+        final long asOf;
+        final boolean forwarded;
+        final long deadline;
+        final Map<String, ServedResult> answers = new HashMap<>();
+        /** Why each unanswered id failed in the latest round. */
+        final Map<String, String> reasons = new HashMap<>();
+
+        Request(final ServedEntity entity, final FeatureSelection selection, final long asOf, final boolean forwarded,
+                final long deadline) {
+            this.entity = entity;
+            this.selection = selection;
+            this.asOf = asOf;
+            this.forwarded = forwarded;
+            this.deadline = deadline;
+        }
+
+        /** Tries every route of every pending id once; returns the ids still unanswered. */
+        List<String> round(final List<String> pending) {
+            final List<String> unanswered = new ArrayList<>();
+            List<Plan> walking = new ArrayList<>(pending.size());
+            for (final String id : pending) {
+                reasons.remove(id);
+                final KeyQueryMetadata owners = replicas.locate(entity.storeName(), id);
+                final boolean known = !owners.equals(KeyQueryMetadata.NOT_AVAILABLE);
+                final OptionalLong localLag = known ? replicas.readableLag(entity.storeName(), owners.partition())
+                        : OptionalLong.empty();
+                final List<Route> routes = planner.plan(owners, localLag, forwarded, recentFailures::isSuspect);
+                if (routes.isEmpty()) {
+                    reasons.put(id, !known ? "no instance owns its partition yet (the application is starting or rebalancing)"
+                            : "it holds no copy of partition " + owners.partition() + " within "
+                                    + settings.maxStandbyLagRecords() + " records of lag");
+                    unanswered.add(id);
+                } else {
+                    walking.add(new Plan(id, owners.partition(), routes));
+                }
+            }
+            while (!walking.isEmpty()) {
+                final Map<Route, List<Plan>> byRoute = new LinkedHashMap<>();
+                for (final Plan plan : walking) {
+                    byRoute.computeIfAbsent(plan.route(), route -> new ArrayList<>()).add(plan);
+                }
+                final Map<String, String> failed = run(byRoute);
+                final List<Plan> onward = new ArrayList<>();
+                for (final Plan plan : walking) {
+                    final String failure = failed.get(plan.id);
+                    if (failure == null) {
+                        continue;
+                    }
+                    reasons.merge(plan.id, failure, (earlier, later) -> earlier + "; " + later);
+                    plan.next++;
+                    if (plan.next < plan.routes.size() && System.nanoTime() < deadline) {
+                        onward.add(plan);
+                    } else {
+                        unanswered.add(plan.id);
+                    }
+                }
+                walking = onward;
+            }
+            return unanswered;
+        }
+
+        /** Runs each group of reads, in parallel when there are several; returns the failed ids with why. */
+        private Map<String, String> run(final Map<Route, List<Plan>> byRoute) {
+            final Map<String, String> failed = new HashMap<>();
+            final List<Map.Entry<Route, List<Plan>>> remote = new ArrayList<>();
+            final List<Map.Entry<Route, List<Plan>>> local = new ArrayList<>();
+            for (final Map.Entry<Route, List<Plan>> group : byRoute.entrySet()) {
+                (group.getKey().kind().isLocal() ? local : remote).add(group);
+            }
+            if (remote.size() == 1 && local.isEmpty()) {
+                collect(forward(remote.get(0).getKey(), remote.get(0).getValue()), failed);
+                return failed;
+            }
+            final List<Future<Outcome>> futures = new ArrayList<>(remote.size());
+            for (final Map.Entry<Route, List<Plan>> group : remote) {
+                final Callable<Outcome> task = () -> forward(group.getKey(), group.getValue());
+                futures.add(fanOut.submit(task));
+            }
+            for (final Map.Entry<Route, List<Plan>> group : local) {
+                collect(readLocally(group.getKey(), group.getValue()), failed);
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                final List<Plan> plans = remote.get(i).getValue();
+                collect(await(futures.get(i), remote.get(i).getKey(), plans), failed);
+            }
+            return failed;
+        }
+
+        private void collect(final Outcome outcome, final Map<String, String> failed) {
+            for (final ServedResult result : outcome.answered()) {
+                answers.put(result.id(), result);
+            }
+            failed.putAll(outcome.failed());
+        }
+
+        private Outcome await(final Future<Outcome> future, final Route route, final List<Plan> plans) {
+            // The forward's own HTTP timeout ends it by the deadline; the margin only covers scheduling.
+            final long waitNanos = Math.max(0, deadline - System.nanoTime()) + TimeUnit.MILLISECONDS.toNanos(100);
+            try {
+                return future.get(waitNanos, TimeUnit.NANOSECONDS);
+            } catch (final TimeoutException e) {
+                future.cancel(true);
+                return failedAll(plans, route + " did not answer before the deadline");
+            } catch (final ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                future.cancel(true);
+                return failedAll(plans, "interrupted");
+            }
+        }
+
+        private Outcome readLocally(final Route route, final List<Plan> plans) {
+            final boolean stale = route.kind() == Route.Kind.LOCAL_STANDBY;
+            final List<ServedResult> answered = new ArrayList<>(plans.size());
+            final Map<String, String> failed = new HashMap<>();
+            final FeatureEngine engine = entity.engine();
+            for (final Plan plan : plans) {
+                long lag = 0;
+                if (stale) {
+                    // Judged again at read time: the plan may be a round old.
+                    final OptionalLong measured = replicas.readableLag(entity.storeName(), plan.partition);
+                    if (measured.isEmpty() || measured.getAsLong() > settings.maxStandbyLagRecords()) {
+                        failed.put(plan.id, "the copy of partition " + plan.partition + " here is no longer within "
+                                + settings.maxStandbyLagRecords() + " records of lag");
+                        continue;
+                    }
+                    lag = measured.getAsLong();
+                }
+                try {
+                    final EntityState state = replicas.read(entity.storeName(), plan.partition, plan.id, stale);
+                    answered.add(new ServedResult.Local(plan.id, engine.read(state == null ? engine.newState() : state, asOf),
+                            stale, selfAddress, lag));
+                } catch (final InvalidStateStoreException e) {
+                    failed.put(plan.id, (stale ? "the copy" : "the active copy") + " of partition " + plan.partition
+                            + " here is not queryable (" + e.getMessage() + ")");
+                }
+            }
+            return new Outcome(answered, failed);
+        }
+
+        private Outcome forward(final Route route, final List<Plan> plans) {
+            final long remainingNanos = deadline - System.nanoTime();
+            if (remainingNanos <= 0) {
+                return failedAll(plans, "the deadline passed before " + describe(route) + " was asked");
+            }
+            final Duration timeout = Duration.ofNanos(Math.min(remainingNanos, settings.forwardTimeout().toNanos()));
+            final List<String> ids = new ArrayList<>(plans.size());
+            for (final Plan plan : plans) {
+                ids.add(plan.id);
+            }
+            try {
+                final List<ServedResult.Relayed> relayed = peers.read(route.host(), entity.name(), ids, selection, asOf, timeout);
+                recentFailures.answered(route.host());
+                return new Outcome(List.copyOf(relayed), Map.of());
+            } catch (final PeerException e) {
+                if (e.unreachable()) {
+                    recentFailures.failed(route.host());
+                }
+                return failedAll(plans, describe(route) + " " + e.getMessage());
+            }
+        }
+
+        private static Outcome failedAll(final List<Plan> plans, final String why) {
+            final Map<String, String> failed = new HashMap<>();
+            for (final Plan plan : plans) {
+                failed.put(plan.id, why);
+            }
+            return new Outcome(List.of(), failed);
+        }
+
+        private static String describe(final Route route) {
+            return (route.kind() == Route.Kind.REMOTE_ACTIVE ? "the active owner " : "the standby ")
+                    + route.host().host() + ":" + route.host().port();
+        }
+    }
+
+    @Override
+    public void close() {
+        fanOut.shutdownNow();
+    }
+}

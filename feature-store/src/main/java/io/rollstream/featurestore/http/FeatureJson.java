@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -68,8 +67,7 @@ final class FeatureJson {
         switch (result) {
             case ServedResult.Local local -> writeLocal(json, local, selection, asOf);
             case ServedResult.Relayed relayed -> {
-                for (final Iterator<Map.Entry<String, JsonNode>> fields = relayed.json().fields(); fields.hasNext(); ) {
-                    final Map.Entry<String, JsonNode> field = fields.next();
+                for (final Map.Entry<String, JsonNode> field : relayed.json().properties()) {
                     json.writeFieldName(field.getKey());
                     json.writeTree(field.getValue());
                     if (asOf != null && field.getKey().equals("id")) {

@@ -109,8 +109,9 @@ public final class FeatureRouter implements AutoCloseable {
                         + "answered here or not at all)"
                 : "could not read " + which + " of '" + request.entity.name() + "' within "
                         + settings.requestTimeout().toMillis() + " ms";
-        return FeatureQueryException.unavailable(what + ": " + request.reasons.getOrDefault(first, "no route")
-                + "; retry in " + RETRY_AFTER_SECONDS + " s", RETRY_AFTER_SECONDS);
+        final String why = request.reasons.getOrDefault(first, "the deadline passed before any copy could be asked");
+        return FeatureQueryException.unavailable(what + ": " + why + "; retry in " + RETRY_AFTER_SECONDS + " s",
+                RETRY_AFTER_SECONDS);
     }
 
     private static void sleep(final long millis) {
@@ -152,7 +153,7 @@ public final class FeatureRouter implements AutoCloseable {
         final boolean forwarded;
         final long deadline;
         final Map<String, ServedResult> answers = new HashMap<>();
-        /** Why each unanswered id failed in the latest round. */
+        /** Why each unanswered id failed, from the latest round that tried something. */
         final Map<String, String> reasons = new HashMap<>();
 
         Request(final ServedEntity entity, final FeatureSelection selection, final long asOf, final boolean forwarded,
@@ -167,16 +168,16 @@ public final class FeatureRouter implements AutoCloseable {
         /** Tries every route of every pending id once; returns the ids still unanswered. */
         List<String> round(final List<String> pending) {
             final List<String> unanswered = new ArrayList<>();
+            final Map<String, String> roundReasons = new HashMap<>();
             List<Plan> walking = new ArrayList<>(pending.size());
             for (final String id : pending) {
-                reasons.remove(id);
-                final KeyQueryMetadata owners = replicas.locate(entity.storeName(), id);
+                final KeyQueryMetadata owners = replicas.locate(entity.storeName(), entity.storeKey(id));
                 final boolean known = !owners.equals(KeyQueryMetadata.NOT_AVAILABLE);
                 final OptionalLong localLag = known ? replicas.readableLag(entity.storeName(), owners.partition())
                         : OptionalLong.empty();
                 final List<Route> routes = planner.plan(owners, localLag, forwarded, recentFailures::isSuspect);
                 if (routes.isEmpty()) {
-                    reasons.put(id, !known ? "no instance owns its partition yet (the application is starting or rebalancing)"
+                    roundReasons.put(id, !known ? "no instance owns its partition yet (the application is starting or rebalancing)"
                             : "it holds no copy of partition " + owners.partition() + " within "
                                     + settings.maxStandbyLagRecords() + " records of lag");
                     unanswered.add(id);
@@ -192,11 +193,13 @@ public final class FeatureRouter implements AutoCloseable {
                 final Map<String, String> failed = run(byRoute);
                 final List<Plan> onward = new ArrayList<>();
                 for (final Plan plan : walking) {
-                    final String failure = failed.get(plan.id);
-                    if (failure == null) {
+                    if (!failed.containsKey(plan.id)) {
                         continue;
                     }
-                    reasons.merge(plan.id, failure, (earlier, later) -> earlier + "; " + later);
+                    final String failure = failed.get(plan.id);
+                    if (failure != null) {
+                        roundReasons.merge(plan.id, failure, (earlier, later) -> earlier + "; " + later);
+                    }
                     plan.next++;
                     if (plan.next < plan.routes.size() && System.nanoTime() < deadline) {
                         onward.add(plan);
@@ -206,10 +209,15 @@ public final class FeatureRouter implements AutoCloseable {
                 }
                 walking = onward;
             }
+            // A round cut short by the deadline keeps the reasons of the one before: they say why.
+            reasons.putAll(roundReasons);
             return unanswered;
         }
 
-        /** Runs each group of reads, in parallel when there are several; returns the failed ids with why. */
+        /**
+         * Runs each group of reads, in parallel when there are several; returns the failed ids with why
+         * ({@code null} for a route the deadline left no time to try).
+         */
         private Map<String, String> run(final Map<Route, List<Plan>> byRoute) {
             final Map<String, String> failed = new HashMap<>();
             final List<Map.Entry<Route, List<Plan>>> remote = new ArrayList<>();
@@ -250,7 +258,7 @@ public final class FeatureRouter implements AutoCloseable {
                 return future.get(waitNanos, TimeUnit.NANOSECONDS);
             } catch (final TimeoutException e) {
                 future.cancel(true);
-                return failedAll(plans, route + " did not answer before the deadline");
+                return failedAll(plans, describe(route) + " did not answer before the deadline");
             } catch (final ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException runtime) {
                     throw runtime;
@@ -281,7 +289,7 @@ public final class FeatureRouter implements AutoCloseable {
                     lag = measured.getAsLong();
                 }
                 try {
-                    final EntityState state = replicas.read(entity.storeName(), plan.partition, plan.id, stale);
+                    final EntityState state = replicas.read(entity.storeName(), plan.partition, entity.storeKey(plan.id), stale);
                     answered.add(new ServedResult.Local(plan.id, engine.read(state == null ? engine.newState() : state, asOf),
                             stale, selfAddress, lag));
                 } catch (final InvalidStateStoreException e) {
@@ -295,7 +303,7 @@ public final class FeatureRouter implements AutoCloseable {
         private Outcome forward(final Route route, final List<Plan> plans) {
             final long remainingNanos = deadline - System.nanoTime();
             if (remainingNanos <= 0) {
-                return failedAll(plans, "the deadline passed before " + describe(route) + " was asked");
+                return failedAll(plans, null);
             }
             final Duration timeout = Duration.ofNanos(Math.min(remainingNanos, settings.forwardTimeout().toNanos()));
             final List<String> ids = new ArrayList<>(plans.size());

@@ -116,7 +116,8 @@ class FeatureRouterTest {
                 .hasMessageContaining("within 300 ms")
                 .hasMessageContaining("127.0.0.1:8002");
         final Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).isBetween(TIMEOUT, TIMEOUT.plusMillis(250));
+        // Never a hang: the answer comes at the deadline, give or take scheduling.
+        assertThat(took).isBetween(TIMEOUT, TIMEOUT.plusMillis(500));
     }
 
     @Test

@@ -35,8 +35,9 @@ public final class FeatureSet {
 
     /**
      * @param allowedLateness how late an event may arrive and still be folded in; {@code null}
-     *                        means the longest (finite) window, the point after which it could not
-     *                        change any windowed feature anyway
+     *                        means the longest finite window, the point after which it could not
+     *                        change any windowed feature anyway (with lifetime features only:
+     *                        no limit)
      */
     public FeatureSet(final EntityDefinition entity, final List<FeatureDefinition> features,
                       final List<DerivedFeature> derived, final Duration allowedLateness) {
@@ -89,8 +90,10 @@ public final class FeatureSet {
         }
         this.layouts = List.copyOf(built);
 
+        // Without a finite window every event, however old, still changes a lifetime feature.
         final Duration longest = Duration.ofMillis(features.stream().map(FeatureDefinition::window)
-                .filter(window -> !window.isLifetime()).mapToLong(Window::lengthMs).max().orElse(0));
+                .filter(window -> !window.isLifetime()).mapToLong(Window::lengthMs).max()
+                .orElse(Window.LIFETIME.lengthMs()));
         this.allowedLateness = allowedLateness == null ? longest : allowedLateness;
         this.fingerprint = fingerprintOf(entity, features, derived);
     }

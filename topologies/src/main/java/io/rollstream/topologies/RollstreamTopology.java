@@ -56,6 +56,7 @@ public final class RollstreamTopology {
     static final String ADMIT = "admit";
     static final String DEDUPE_STORE = "dedupe-event-ids";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    static final String ADMIT_DEAD_LETTER_SINK = "admit-dead-letter-sink";
     static final String REKEY_SINK = "rekey-sink";
     static final String USER_ID = "user_id";
 
@@ -95,6 +96,8 @@ public final class RollstreamTopology {
         topology.addProcessor(REKEYED_INGEST, new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner,
                 new IngestProcessorSupplier.Children(List.of(ADMIT), DEAD_LETTER_SINK, null)), REKEYED_SOURCE);
         topology.addSink(REKEY_SINK, Topics.REKEYED, new StringSerializer(), new ByteArraySerializer(), INGEST);
+        topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
+                INGEST, REKEYED_INGEST);
 
         final Map<String, List<FeatureSet>> byField = partitionFields(catalog);
         final List<FeatureSet> userKeyed = byField.getOrDefault(USER_ID, List.of());
@@ -107,12 +110,13 @@ public final class RollstreamTopology {
             }
         }
         topology.addProcessor(ADMIT, new AdmissionProcessorSupplier(DEDUPE_STORE, catalog.allowedLateness(),
-                catalog.dedupeHorizon(), DEAD_LETTER_SINK, localEntities, partitionSinks), INGEST, REKEYED_INGEST);
+                catalog.dedupeHorizon(), ADMIT_DEAD_LETTER_SINK, localEntities, partitionSinks), INGEST, REKEYED_INGEST);
         topology.addStateStore(dedupeStore(catalog), ADMIT);
+        topology.addSink(ADMIT_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
+                ADMIT);
         for (final FeatureSet set : userKeyed) {
             addEntity(topology, set, ADMIT);
         }
-        final List<String> deadLetterParents = new ArrayList<>(List.of(INGEST, REKEYED_INGEST, ADMIT));
 
         for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
             if (field.getKey().equals(USER_ID)) {
@@ -124,15 +128,16 @@ public final class RollstreamTopology {
             final String decode = topic + "-ingest";
             topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
             final List<String> entities = field.getValue().stream().map(RollstreamTopology::processorName).toList();
+            // Its own dead-letter sink: a sink shared with the events' sub-topology would join the
+            // two into one task, sharing stream time (and so lateness) across differently keyed topics.
+            final String deadLetters = topic + "-dead-letter-sink";
             topology.addProcessor(decode, new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner,
-                    new IngestProcessorSupplier.Children(entities, DEAD_LETTER_SINK, null)), source);
-            deadLetterParents.add(decode);
+                    new IngestProcessorSupplier.Children(entities, deadLetters, null)), source);
+            topology.addSink(deadLetters, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(), decode);
             for (final FeatureSet set : field.getValue()) {
                 addEntity(topology, set, decode);
             }
         }
-        topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
-                deadLetterParents.toArray(String[]::new));
         return topology;
     }
 
@@ -145,8 +150,8 @@ public final class RollstreamTopology {
     }
 
     private static StoreBuilder<WindowStore<String, byte[]>> dedupeStore(final FeatureCatalog catalog) {
-        // One-millisecond windows at each event's time; the retention is the horizon, plus a
-        // margin so an id is still there when its duplicate arrives at the edge of the horizon.
+        // One-millisecond windows at each id's arrival (stream) time; the retention is the horizon,
+        // plus a margin so an id is still there when its duplicate arrives at the edge of it.
         final Duration retention = catalog.dedupeHorizon().plus(Duration.ofMinutes(1));
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUPE_STORE, retention, Duration.ofMillis(1), false),

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Sessions from event time: events closer than the inactivity gap belong to one session. Each tile
+ * Sessions from event time: events at most the inactivity gap apart belong to one session. Each tile
  * keeps the sessions of its own events as (start, end, events); merging tiles joins sessions whose
  * ends are within the gap, which gives exactly the sessions of all their events together, so the
  * usual window merge yields the sessions of the window's events.
@@ -16,6 +16,11 @@ import java.util.Arrays;
  * <p>Three readings: the events and the duration of the <em>current</em> session (the latest one,
  * if its last event is within the gap of the read instant; otherwise there is none and both are
  * 0), and the number of sessions in the window.
+ *
+ * <p>A tile keeps every session of its events: no session may be forgotten early, because a chain
+ * of late events can join it to a later one. So give session features a window (24h for the
+ * current session): tiles leaving the window bound the memory, where a lifetime window would
+ * keep one entry per session forever.
  */
 public final class SessionsAggregation implements Aggregation<SessionsAggregation.Sessions> {
 
@@ -112,36 +117,12 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
     public void add(final Sessions accumulator, final ClickEvent event) {
         final long time = event.getEventTime().toEpochMilli();
         accumulator.add(time, time, 1, gapMs);
-        forgetPast(accumulator);
     }
 
     @Override
     public void merge(final Sessions target, final Sessions source) {
         for (int i = 0; i < source.size; i++) {
             target.add(source.starts[i], source.ends[i], source.events[i], gapMs);
-        }
-        forgetPast(target);
-    }
-
-    /**
-     * The current session can only ever be the latest one, and no event, however late, can join
-     * the latest session to one that ended more than two gaps before it started (the event would
-     * have to be within a gap of both). So for current-session readings older sessions are dropped,
-     * which keeps a lifetime accumulator to a session or two. Counts keep every session of their
-     * tiles; their windows bound them.
-     */
-    private void forgetPast(final Sessions sessions) {
-        if (reading == Reading.COUNT || sessions.size < 2) {
-            return;
-        }
-        final long horizon = sessions.starts[sessions.size - 1] - 2 * gapMs;
-        int keepFrom = 0;
-        while (keepFrom < sessions.size - 1 && sessions.ends[keepFrom] < horizon) {
-            keepFrom++;
-        }
-        if (keepFrom > 0) {
-            sessions.shift(keepFrom, 0);
-            sessions.size -= keepFrom;
         }
     }
 

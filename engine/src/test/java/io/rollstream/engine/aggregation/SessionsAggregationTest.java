@@ -70,16 +70,12 @@ class SessionsAggregationTest {
     }
 
     @Test
-    void shouldKeepALifetimeCurrentSessionAccumulatorSmall() throws IOException {
+    void shouldJoinSessionsThatAChainOfLateEventsBridges() throws IOException {
         final SessionsAggregation events = new SessionsAggregation(SessionsAggregation.Reading.CURRENT_EVENTS, GAP_MINUTES);
-        final List<Instant> times = new ArrayList<>();
-        for (int day = 0; day < 365; day++) {
-            times.add(NOON.plus(Duration.ofDays(day)));
-        }
-        final SessionsAggregation.Sessions sessions = fold(events, times);
-        assertThat(sessions.size).isEqualTo(1);
-        final SessionsAggregation.Sessions copy = roundTrip(events, sessions);
-        assertThat(events.result(copy, NOON.plus(Duration.ofDays(364)).toEpochMilli())).isEqualTo(1L);
+        final List<Instant> times = List.of(NOON, NOON.plus(Duration.ofMinutes(80)),
+                NOON.plus(Duration.ofMinutes(25)), NOON.plus(Duration.ofMinutes(52)));
+        final SessionsAggregation.Sessions sessions = roundTrip(events, fold(events, times));
+        assertThat(events.result(sessions, NOON.plus(Duration.ofMinutes(90)).toEpochMilli())).isEqualTo(4L);
     }
 
     @Test

@@ -31,12 +31,16 @@ public record ServedEntity(String name, String storeName, FeatureEngine engine, 
      */
     public String requireWellFormed(final String id) {
         EntityIds.requireValid(id);
-        final EntityDefinition entity = engine.featureSet().entityDefinition();
-        if (!entity.isWellFormed(id)) {
-            throw FeatureQueryException.badRequest("'" + id + "' is not an id of entity '" + name + "': it is keyed by "
-                    + entity.keyFields().stream().map(field -> field.name()).toList() + ", joined with '"
-                    + EntityDefinition.SEPARATOR + "'");
-        }
+        storeKey(id);
         return id;
+    }
+
+    /** The state-store key of an id (escaped as {@link EntityDefinition} keys are). */
+    public String storeKey(final String id) {
+        try {
+            return engine.featureSet().entityDefinition().keyForId(id);
+        } catch (final IllegalArgumentException e) {
+            throw FeatureQueryException.badRequest(e.getMessage());
+        }
     }
 }

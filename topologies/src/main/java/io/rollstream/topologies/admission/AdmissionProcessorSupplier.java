@@ -24,8 +24,11 @@ import java.util.List;
  * (producers retry; an event must count once), and every other event is sent on to each entity
  * on this partition and to the topics that move it to its other entities' partitions.
  *
- * <p>Event ids are remembered in a window store keyed by id at the event's time, so memory is
- * bounded by the horizon: segments older than it are dropped whole.
+ * <p>Event ids are remembered in a window store keyed by id at the stream time they arrived, for
+ * the horizon: a retry arriving within the horizon after the original counts once, however old
+ * its event time. Memory is bounded by the horizon's worth of arrivals, since segments older than
+ * it are dropped whole (keying by event time instead would keep ids for the whole allowed
+ * lateness, 30 days with the default features).
  */
 public final class AdmissionProcessorSupplier implements ProcessorSupplier<String, ValidEvent, Object, Object> {
 
@@ -83,7 +86,7 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
                 deadLetterLate(record, eventTime, streamTime);
                 return;
             }
-            if (horizonMs > 0 && isDuplicate(valid.event().getEventId(), eventTime)) {
+            if (horizonMs > 0 && isDuplicate(valid.event().getEventId(), streamTime)) {
                 duplicateSensor.record();
                 return;
             }
@@ -99,13 +102,13 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
             }
         }
 
-        private boolean isDuplicate(final String eventId, final long eventTime) {
-            try (WindowStoreIterator<byte[]> earlier = seen.fetch(eventId, eventTime - horizonMs, eventTime + horizonMs)) {
+        private boolean isDuplicate(final String eventId, final long streamTime) {
+            try (WindowStoreIterator<byte[]> earlier = seen.fetch(eventId, streamTime - horizonMs, streamTime)) {
                 if (earlier.hasNext()) {
                     return true;
                 }
             }
-            seen.put(eventId, SEEN, eventTime);
+            seen.put(eventId, SEEN, streamTime);
             return false;
         }
 

@@ -106,8 +106,10 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
                         children.rekey());
                 return;
             }
+            // The record keeps its own timestamp (when it was produced): downstream topics are read
+            // by other tasks, whose stream time, and so lateness, must follow arrival, not event time.
             final Record<Object, Object> valid = new Record<>(userId,
-                    new ValidEvent(event, record.value()), event.getEventTime().toEpochMilli(), record.headers());
+                    new ValidEvent(event, record.value()), record.timestamp(), record.headers());
             for (final String next : children.next()) {
                 context.forward(valid, next);
             }

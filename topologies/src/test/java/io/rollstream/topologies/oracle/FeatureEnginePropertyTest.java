@@ -54,17 +54,15 @@ class FeatureEnginePropertyTest {
     }
 
     /**
-     * A producer's retry of an event from a day ago. The dedupe memory is a window store at event
-     * time whose retention (horizon + 1 min; the horizon defaults to 24 h while the lateness is
-     * 30 days) runs back from the newest event time it has seen: an id whose event time is older
-     * than that is never found again, so a retry of any event more than a day older than the
-     * partition's newest counts twice, though it is not late.
+     * A producer's retry of an event from a day ago, arriving soon after the original: ids are
+     * remembered by arrival (stream time), so it counts once although its event time is older than
+     * the dedupe horizon. (Remembering by event time would need the whole 30-day lateness of ids.)
      */
     @Example
     void shouldCountARetryOnceWhenItsEventIsADayOlderThanTheNewest() {
         final ClickEvent view = event("e1", "u1", EventType.PRODUCT_VIEW, MINUTE);
         check("a retry of a day-old event", DEFAULT_CATALOG, List.of(
-                published(view, MINUTE),
+                published(view, DAY + MINUTE),
                 published(event("e2", "u1", EventType.PRODUCT_VIEW, DAY + 2 * MINUTE), DAY + 2 * MINUTE),
                 published(view, DAY + 3 * MINUTE)));
     }

@@ -28,8 +28,9 @@ import java.util.TreeMap;
  *   <li>Undecodable records and events failing validation (blank event or user id, UNKNOWN type,
  *       event time beyond record timestamp + max future skew) are dead-lettered first; then an
  *       event older than stream time − allowed lateness is dead-lettered as LATE_EVENT.</li>
- *   <li>Of the admitted events, one whose event id was already admitted with an event time at most
- *       the dedupe horizon apart is a duplicate and ignored.</li>
+ *   <li>Of the admitted events, one whose event id was already admitted at a stream time at most
+ *       the dedupe horizon before the current one is a duplicate and ignored (ids are remembered
+ *       by arrival, whatever their event time).</li>
  *   <li>An admitted event counts for each entity whose key fields it has. A feature with window W
  *       and tile width w read at T covers the events whose tile start lies between the tile start
  *       of T − W and that of T; a lifetime window covers all.</li>
@@ -75,7 +76,7 @@ public final class FeatureOracle {
         if (verdict.outcome() == Outcome.ADMITTED) {
             admitted.add(record.event());
             admittedTimesById.computeIfAbsent(record.event().getEventId(), id -> new ArrayList<>())
-                    .add(record.event().getEventTime().toEpochMilli());
+                    .add(streamTime);
         }
         return verdict;
     }
@@ -101,8 +102,8 @@ public final class FeatureOracle {
         if (eventTime < streamTime - latenessMs) {
             return dead(record, RejectReason.LATE_EVENT);
         }
-        for (final long earlier : admittedTimesById.getOrDefault(event.getEventId(), List.of())) {
-            if (Math.abs(eventTime - earlier) <= horizonMs) {
+        for (final long arrivedAt : admittedTimesById.getOrDefault(event.getEventId(), List.of())) {
+            if (horizonMs > 0 && arrivedAt >= streamTime - horizonMs) {
                 return new Verdict(record, Outcome.DUPLICATE, null);
             }
         }

@@ -171,7 +171,7 @@ public final class FeatureRouter implements AutoCloseable {
             final Map<String, String> roundReasons = new HashMap<>();
             List<Plan> walking = new ArrayList<>(pending.size());
             for (final String id : pending) {
-                final KeyQueryMetadata owners = replicas.locate(entity.storeName(), id);
+                final KeyQueryMetadata owners = replicas.locate(entity.storeName(), entity.storeKey(id));
                 final boolean known = !owners.equals(KeyQueryMetadata.NOT_AVAILABLE);
                 final OptionalLong localLag = known ? replicas.readableLag(entity.storeName(), owners.partition())
                         : OptionalLong.empty();
@@ -289,7 +289,7 @@ public final class FeatureRouter implements AutoCloseable {
                     lag = measured.getAsLong();
                 }
                 try {
-                    final EntityState state = replicas.read(entity.storeName(), plan.partition, plan.id, stale);
+                    final EntityState state = replicas.read(entity.storeName(), plan.partition, entity.storeKey(plan.id), stale);
                     answered.add(new ServedResult.Local(plan.id, engine.read(state == null ? engine.newState() : state, asOf),
                             stale, selfAddress, lag));
                 } catch (final InvalidStateStoreException e) {

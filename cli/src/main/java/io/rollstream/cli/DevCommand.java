@@ -1,5 +1,7 @@
 package io.rollstream.cli;
 
+import io.rollstream.collector.CollectorServer;
+import io.rollstream.collector.CollectorSettings;
 import io.rollstream.devstack.DevStack;
 import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
@@ -55,6 +57,10 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--collector-port", defaultValue = "0",
+            description = "Port of the HTTP event collector (POST /v1/events); 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int collectorPort;
+
     @Option(names = "--features", description = "A features file (YAML, see docs/features.md); default: the built-in personalization set.")
     java.nio.file.Path featuresFile;
 
@@ -89,6 +95,9 @@ final class DevCommand implements Callable<Integer> {
         out.println("Starting the pipeline and the feature API ...");
         resources.service = FeatureStoreService.start(new FeatureStoreConfig(settings), catalog);
 
+        resources.collector = CollectorServer.start(CollectorSettings.builder().bootstrapServers(resources.stack.bootstrapServers())
+                .registryUrl(resources.stack.registryUrl()).httpPort(collectorPort).build());
+
         final String hottestUser = ClickstreamModel.userId(1);
         if (rate > 0) {
             resources.generator = GeneratorRun.start(new GeneratorRun.Settings(resources.stack.bootstrapServers(),
@@ -101,6 +110,7 @@ final class DevCommand implements Callable<Integer> {
         out.println("API: " + api);
         out.println("Kafka: " + resources.stack.bootstrapServers());
         out.println("Registry: " + resources.stack.registryUrl());
+        out.println("Collector: " + resources.collector.uri() + "/v1/events");
         out.println();
         out.println("Try:  curl -s " + api + "/v1/features/user/" + hottestUser);
         out.println("      (" + (rate > 0 ? "synthetic events at " + rate + "/s to " + Topics.EVENTS
@@ -152,6 +162,7 @@ final class DevCommand implements Callable<Integer> {
         volatile DevStack stack;
         volatile FeatureStoreService service;
         volatile GeneratorRun generator;
+        volatile CollectorServer collector;
 
         Resources(final Path workDir) {
             this.workDir = workDir;
@@ -161,6 +172,7 @@ final class DevCommand implements Callable<Integer> {
         public void close() {
             System.out.println("Stopping ...");
             closeQuietly(generator);
+            closeQuietly(collector);
             closeQuietly(service);
             closeQuietly(stack);
             deleteRecursively(workDir);

@@ -45,11 +45,11 @@ final class PublishFailures {
         final String what = "Event " + event.getEventId() + " (user " + event.getUserId() + ") to " + target;
         if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException) {
             return new PublishException(Reason.INVALID_EVENT, what + " is larger than Kafka accepts ("
-                    + error.getMessage() + "); shorten its strings and properties.", error);
+                    + withoutFinalStop(error.getMessage()) + "); shorten its strings and properties.", error);
         }
         if (error instanceof RetriableException || error instanceof InterruptException) {
             return new PublishException(Reason.KAFKA_UNAVAILABLE, what + " was not acknowledged: "
-                    + error.getMessage() + ". The brokers are unreachable or slow, or the producer's buffer is full. "
+                    + withoutFinalStop(error.getMessage()) + ". The brokers are unreachable or slow, or the producer's buffer is full. "
                     + "Retry later; resending the same event id counts once.", error);
         }
         if (error instanceof IllegalStateException) {
@@ -58,6 +58,12 @@ final class PublishFailures {
         }
         return new PublishException(Reason.KAFKA_REJECTED, what + " was refused by Kafka: " + error
                 + ". Retrying will not help; check the producer's credentials, ACLs and settings.", error);
+    }
+
+    /** Kafka's messages end in a full stop; ours go on after them. */
+    private static String withoutFinalStop(final String message) {
+        final String text = String.valueOf(message).strip();
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 
     private static SchemaRegistryException registryCause(final Throwable error) {

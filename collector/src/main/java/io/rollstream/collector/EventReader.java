@@ -53,6 +53,7 @@ final class EventReader {
     private final EventTimes times;
     private final Map<String, FieldType> fields = new LinkedHashMap<>();
     private final String fieldNames;
+    private final String clientEventTypes;
 
     EventReader(final EventTimes times) {
         this.times = times;
@@ -62,6 +63,7 @@ final class EventReader {
             }
         }
         this.fieldNames = String.join(", ", SCHEMA.getFields().stream().map(Schema.Field::name).toList());
+        this.clientEventTypes = FieldType.symbols(SCHEMA.getField(EVENT_TYPE).schema());
     }
 
     Reading read(final JsonNode json, final Instant now) {
@@ -81,23 +83,23 @@ final class EventReader {
             }
         }
         final ClickEvent event = new ClickEvent();
-        for (final Map.Entry<String, FieldType> field : fields.entrySet()) {
-            final String name = field.getKey();
+        for (final FieldType field : fields.values()) {
+            final String name = field.name();
             final JsonNode value = json.get(name);
             if (name.equals(EVENT_ID) && (value == null || value.isNull())) {
                 continue;
             }
             final Object converted;
             try {
-                converted = field.getValue().convert(name, value);
+                converted = field.convert(value);
             } catch (final InvalidField wrong) {
                 return new Invalid(wrong.field, wrong.getMessage());
             }
-            final String idProblem = IDS.contains(name) && converted != null ? idProblem(name, (String) converted) : null;
+            final String idProblem = field.isId() && converted != null ? idProblem(name, (String) converted) : null;
             if (idProblem != null) {
                 return new Invalid(name, idProblem);
             }
-            event.put(name, converted);
+            event.put(field.position(), converted);
         }
         final EventTimes.Parsed time = times.parse(json.get(EVENT_TIME), now);
         if (time.error() != null) {
@@ -106,7 +108,7 @@ final class EventReader {
         event.setEventTime(time.instant());
         if (event.getEventType() == EventType.UNKNOWN) {
             return new Invalid(EVENT_TYPE, "UNKNOWN is not an event type a client may send; use one of "
-                    + FieldType.symbols(SCHEMA.getField(EVENT_TYPE).schema()));
+                    + clientEventTypes);
         }
         final boolean hasOwnId = event.getEventId() != null;
         if (!hasOwnId) {
@@ -164,7 +166,8 @@ final class EventReader {
     }
 
     /** How one schema field is read from JSON; derived from the field's Avro type once, at startup. */
-    private record FieldType(Schema.Type type, boolean nullable, Schema schema) {
+    private record FieldType(String name, int position, Schema.Type type, boolean nullable, Schema schema,
+                             boolean isId, String symbols) {
 
         static FieldType of(final Schema.Field field) {
             Schema schema = field.schema();
@@ -191,11 +194,12 @@ final class EventReader {
                         + schema.getType() + ", which the collector cannot read from JSON. Extend EventReader.");
             }
             // A map with a default (properties: {}) may be left out; Avro fills the default in.
-            return new FieldType(schema.getType(), nullable || field.hasDefaultValue(), schema);
+            return new FieldType(field.name(), field.pos(), schema.getType(), nullable || field.hasDefaultValue(), schema,
+                    IDS.contains(field.name()), schema.getType() == Schema.Type.ENUM ? symbols(schema) : null);
         }
 
         /** The Avro value of {@code json}, or null when absent. */
-        Object convert(final String name, final JsonNode json) {
+        Object convert(final JsonNode json) {
             if (json == null || json.isNull()) {
                 if (!nullable) {
                     throw new InvalidField(name, name + " must not be null");
@@ -204,41 +208,46 @@ final class EventReader {
             }
             return switch (type) {
                 case STRING -> {
-                    require(json.isTextual(), name, "a string", json);
+                    require(json.isTextual(), "a string", json);
                     yield json.textValue();
                 }
                 case INT -> {
-                    require(json.isIntegralNumber() && json.canConvertToInt(), name, "an integer (32-bit)", json);
+                    require(json.isIntegralNumber() && json.canConvertToInt(), "an integer (32-bit)", json);
                     yield json.intValue();
                 }
                 case LONG -> {
-                    require(json.isIntegralNumber() && json.canConvertToLong(), name, "an integer (64-bit)", json);
+                    require(json.isIntegralNumber() && json.canConvertToLong(), "an integer (64-bit)", json);
                     yield json.longValue();
                 }
                 case FLOAT, DOUBLE -> {
-                    require(json.isNumber(), name, "a number", json);
+                    require(json.isNumber(), "a number", json);
                     final double value = json.doubleValue();
-                    require(Double.isFinite(value), name, "a finite number", json);
+                    require(Double.isFinite(value), "a finite number", json);
                     yield type == Schema.Type.FLOAT ? (Object) (float) value : (Object) value;
                 }
                 case BOOLEAN -> {
-                    require(json.isBoolean(), name, "true or false", json);
+                    require(json.isBoolean(), "true or false", json);
                     yield json.booleanValue();
                 }
                 case ENUM -> {
-                    require(json.isTextual(), name, "a string, one of " + symbols(schema), json);
+                    if (!json.isTextual()) {
+                        throw new InvalidField(name, name + " must be a string, one of " + symbols + ", got " + describe(json));
+                    }
                     if (!schema.hasEnumSymbol(json.textValue())) {
                         throw new InvalidField(name, name + " '" + Texts.abbreviate(json.textValue()) + "' is not one of "
-                                + symbols(schema));
+                                + symbols);
                     }
                     yield MODEL.createEnum(json.textValue(), schema);
                 }
                 case MAP -> {
-                    require(json.isObject(), name, "an object of string values", json);
+                    require(json.isObject(), "an object of string values", json);
                     // Sorted, so that the same properties always encode to the same bytes (see EventIds).
                     final Map<String, String> map = new TreeMap<>();
                     for (final Map.Entry<String, JsonNode> entry : json.properties()) {
-                        require(entry.getValue().isTextual(), name + "." + entry.getKey(), "a string", entry.getValue());
+                        if (!entry.getValue().isTextual()) {
+                            final String key = name + "." + entry.getKey();
+                            throw new InvalidField(key, key + " must be a string, got " + describe(entry.getValue()));
+                        }
                         map.put(entry.getKey(), entry.getValue().textValue());
                     }
                     yield map;
@@ -247,7 +256,7 @@ final class EventReader {
             };
         }
 
-        private static void require(final boolean ok, final String name, final String expected, final JsonNode json) {
+        private void require(final boolean ok, final String expected, final JsonNode json) {
             if (!ok) {
                 throw new InvalidField(name, name + " must be " + expected + ", got " + describe(json));
             }

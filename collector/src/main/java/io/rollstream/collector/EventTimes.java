@@ -2,8 +2,11 @@ package io.rollstream.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
@@ -36,7 +39,7 @@ final class EventTimes {
             time = Instant.ofEpochMilli(json.longValue());
         } else if (json.isTextual()) {
             try {
-                time = Instant.parse(json.textValue());
+                time = parseIso(json.textValue());
             } catch (final DateTimeParseException e) {
                 return error("event_time '" + Texts.abbreviate(json.textValue()) + "' is not an ISO-8601 instant; write it "
                         + "like 2026-11-21T12:00:00Z or 2026-11-21T13:00:00+01:00 (the zone is required), or as "
@@ -58,6 +61,48 @@ final class EventTimes {
                     + "the pipeline would drop it as late." + hint);
         }
         return new Parsed(time, null);
+    }
+
+    /**
+     * {@link Instant#parse}, with a fast path for the form nearly every client sends, {@code 2026-11-21T12:00:00Z}
+     * with or without a fraction: the JDK's general parser costs more than all the other checks of an event.
+     * Anything else, offsets included, goes to {@link Instant#parse}, which also words the errors.
+     */
+    static Instant parseIso(final String text) {
+        final int length = text.length();
+        if (length >= 20 && length <= 30 && text.charAt(length - 1) == 'Z' && text.charAt(4) == '-'
+                && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
+                && (length == 20 || (length > 21 && text.charAt(19) == '.'))) {
+            final int year = digits(text, 0, 4);
+            final int month = digits(text, 5, 2);
+            final int day = digits(text, 8, 2);
+            final int hour = digits(text, 11, 2);
+            final int minute = digits(text, 14, 2);
+            final int second = digits(text, 17, 2);
+            final int fraction = length == 20 ? 0 : digits(text, 20, length - 21);
+            if ((year | month | day | hour | minute | second | fraction) >= 0) {
+                try {
+                    final int nanos = fraction * (int) Math.pow(10, length == 20 ? 0 : 9 - (length - 21));
+                    return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+                } catch (final DateTimeException outOfRange) {
+                    // February 30th, hour 24, a leap second: Instant.parse below decides and explains.
+                }
+            }
+        }
+        return Instant.parse(text);
+    }
+
+    /** The non-negative number in {@code text[from, from + count)}, or -1 if a character is not a digit. */
+    private static int digits(final String text, final int from, final int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            final char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static Parsed error(final String message) {

@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +17,8 @@ class ProducerCommandsTest {
     void shouldDescribeTheCollectorAndTheGeneratorsFaultOptions() {
         assertThat(help("collect")).contains("Usage: rollstream collect").contains("--http-port")
                 .contains("--max-body-bytes").contains("--max-batch-events").contains("--delivery-timeout");
+        assertThat(help("bench", "collector")).contains("Usage: rollstream bench collector").contains("--connections")
+                .contains("ratio_vs_producer");
         assertThat(help("generate")).contains("--duration").contains("--out-of-order-pct").contains("--late-pct")
                 .contains("--duplicate-pct").contains("--malformed-pct");
     }
@@ -43,11 +46,13 @@ class ProducerCommandsTest {
         assertThat(err.toString()).contains("duplicate percentage must be between 0 and 100, got 150");
     }
 
-    private static String help(final String command) {
+    private static String help(final String... command) {
         final StringWriter out = new StringWriter();
         final CommandLine commandLine = RollstreamCommand.commandLine();
         commandLine.setOut(new PrintWriter(out));
-        assertThat(commandLine.execute(command, "--help")).isZero();
+        final String[] arguments = Arrays.copyOf(command, command.length + 1);
+        arguments[command.length] = "--help";
+        assertThat(commandLine.execute(arguments)).isZero();
         return out.toString();
     }
 }

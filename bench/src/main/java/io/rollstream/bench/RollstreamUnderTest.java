@@ -1,0 +1,73 @@
+package io.rollstream.bench;
+
+import io.rollstream.engine.FeatureDefinition;
+import io.rollstream.engine.FeatureSet;
+import io.rollstream.engine.Window;
+import io.rollstream.engine.catalog.FeatureCatalog;
+import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.registry.SchemaRegistryClient;
+import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
+import io.rollstream.topologies.RollstreamTopology;
+import io.rollstream.topologies.Topics;
+import org.apache.kafka.streams.Topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Variant (b), and the benchmark's only contact with how the Rollstream topology and its default
+ * features are built: when that API changes, this class is the one to adapt.
+ */
+final class RollstreamUnderTest {
+
+    /** As the service's default {@code rollstream.ingest.max-future-skew.ms}. */
+    private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+
+    private RollstreamUnderTest() {
+    }
+
+    /** The default features file: what (b) computes, and what (c)'s windows are taken from. */
+    static FeatureCatalog catalog() {
+        return FeaturesFile.loadDefault();
+    }
+
+    static Topology build(final SchemaRegistryClient registry, final int eventPartitions) {
+        return RollstreamTopology.build(new RollstreamTopology.Settings(catalog(), MAX_FUTURE_SKEW, eventPartitions,
+                () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class)));
+    }
+
+    /**
+     * Topics (b) writes and reads back itself (misrouted events, events moved to other entities'
+     * partitions): created beside the events topic, and drained before a run counts as done.
+     */
+    static List<String> relayTopics() {
+        final List<String> topics = new ArrayList<>(List.of(Topics.REKEYED));
+        topics.addAll(RollstreamTopology.partitionedByTopics(catalog()));
+        return topics;
+    }
+
+    /** One line for the output: what the default features file holds. */
+    static String describe() {
+        final FeatureCatalog catalog = catalog();
+        return "the default features file: " + catalog.featureCount() + " features of entities "
+                + catalog.entities().stream().map(FeatureSet::entity).toList() + ", windows "
+                + windowLengths().stream().map(RollstreamUnderTest::label).toList() + " and lifetime";
+    }
+
+    /** The distinct finite window lengths of the default features, shortest first. */
+    static List<Duration> windowLengths() {
+        return catalog().entities().stream().flatMap(set -> set.features().stream()).map(FeatureDefinition::window)
+                .filter(window -> !window.isLifetime()).map(Window::length).distinct().sorted().toList();
+    }
+
+    /** How late an event may arrive and still count: (c)'s grace period, for the same semantics. */
+    static Duration allowedLateness() {
+        return catalog().allowedLateness();
+    }
+
+    static String label(final Duration length) {
+        return Window.of(length).label();
+    }
+}

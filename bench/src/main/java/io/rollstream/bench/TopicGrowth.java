@@ -1,0 +1,60 @@
+package io.rollstream.bench;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * The summed end offsets of topics: read before and after a run, they show whether it
+ * dead-lettered, re-keyed or relayed events. Under exactly_once_v2 they also count transaction
+ * markers, so they say "offsets", not "records".
+ */
+final class TopicGrowth {
+
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private TopicGrowth() {
+    }
+
+    /** Each topic's end offsets summed over its partitions, in the order given. */
+    static Map<String, Long> endOffsets(final Admin admin, final List<String> topics) {
+        try {
+            final Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            descriptions.values().forEach(topic -> topic.partitions().forEach(partition ->
+                    latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+            final Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
+            final Map<String, Long> sums = new LinkedHashMap<>();
+            for (final String topic : topics) {
+                sums.put(topic, ends.entrySet().stream().filter(end -> end.getKey().topic().equals(topic))
+                        .mapToLong(Map.Entry::getValue).sum());
+            }
+            return sums;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the end offsets of " + topics, e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topics + " from the embedded broker: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** "clickstream.events.dlq +0, clickstream.events.rekeyed +0, ... offsets". */
+    static String describe(final Map<String, Long> before, final Map<String, Long> after) {
+        return after.entrySet().stream()
+                .map(end -> String.format("%s +%,d", end.getKey(), end.getValue() - before.getOrDefault(end.getKey(), 0L)))
+                .collect(Collectors.joining(", ")) + " offsets";
+    }
+}

@@ -1,0 +1,31 @@
+package io.rollstream.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CpuShareTest {
+
+    @Test
+    void shouldCountBusyTimeThatWasNotThisProcesssAsOthers() {
+        final CpuShare.Snapshot from = new CpuShare.Snapshot(1_000, 10_000, 300);
+        // 200 jiffies elapsed on the machine, 150 busy, of which this process used 100.
+        final CpuShare.Snapshot to = new CpuShare.Snapshot(1_150, 10_200, 400);
+
+        assertThat(CpuShare.othersBetween(from, to)).isEqualTo(0.25);
+    }
+
+    @Test
+    void shouldBeUnknownWithoutProcStat() {
+        assertThat(CpuShare.othersBetween(CpuShare.Snapshot.UNKNOWN, CpuShare.Snapshot.UNKNOWN)).isNaN();
+    }
+
+    @Test
+    void shouldReadThisMachineWhereThereIsProc() {
+        final CpuShare.Snapshot snapshot = CpuShare.now();
+        if (snapshot.known()) {
+            assertThat(snapshot.machineBusy()).isPositive().isLessThanOrEqualTo(snapshot.machineTotal());
+            assertThat(snapshot.self()).isNotNegative();
+        }
+    }
+}

@@ -1,15 +1,9 @@
 package io.rollstream.cli;
 
-import io.rollstream.collector.bench.CollectorBenchmark;
-import io.rollstream.devstack.DevStack;
-import io.rollstream.generator.ClickstreamModel;
-import io.rollstream.schemas.ClickEvent;
+import io.rollstream.bench.CollectorBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code rollstream bench collector}: the HTTP collector's accepted events/s beside a plain KafkaProducer's. */
@@ -48,29 +42,8 @@ final class CollectorBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final CollectorBenchmark.Options options = new CollectorBenchmark.Options(batch, connections, warmupEvents);
-        System.err.println("Starting Kafka (in-process KRaft) and Apicurio Registry (child process) ...");
-        try (DevStack stack = DevStack.start()) {
-            stack.kafka().createTopics(partitions, CollectorBenchmark.PRODUCER_TOPIC, CollectorBenchmark.COLLECTOR_TOPIC);
-            final CollectorBenchmark.Report report = new CollectorBenchmark(stack.bootstrapServers(), stack.registryUrl(),
-                    options, System.err).run(events(Math.max(events, warmupEvents)));
-            System.out.printf("collector: %,.0f events/s accepted over HTTP (%,.0f requests/s of %d events, %d connections)%n",
-                    report.collectorEventsPerSecond(), report.collectorRequestsPerSecond(), batch, connections);
-            System.out.printf("KafkaProducer: %,.0f events/s for the same events%n", report.producerEventsPerSecond());
-            System.out.printf("ratio: %.2f of the producer's rate (target: at least 0.5)%n", report.ratioVsProducer());
-            System.out.println(report.summary());
-        }
+        new CollectorBenchmark(new CollectorBenchmark.Options(events, batch, connections, Math.min(warmupEvents, events),
+                partitions, users, seed), System.out, System.err).run();
         return 0;
-    }
-
-    /** Realistic events (Zipf users, funnels), a millisecond apart, ending now: all within the collector's limits. */
-    private List<ClickEvent> events(final int count) {
-        final ClickstreamModel model = new ClickstreamModel(seed, users, Math.max(100, users / 5));
-        final Instant first = Instant.now().minusMillis(count);
-        final List<ClickEvent> generated = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            generated.add(model.next(first.plusMillis(i)));
-        }
-        return generated;
     }
 }

@@ -1,4 +1,4 @@
-package io.rollstream.collector.bench;
+package io.rollstream.bench;
 
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.SchemaRegistryClient;

@@ -1,4 +1,4 @@
-package io.rollstream.collector.bench;
+package io.rollstream.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package io.rollstream.collector.bench;
+package io.rollstream.bench;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

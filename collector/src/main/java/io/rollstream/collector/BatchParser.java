@@ -1,74 +1,78 @@
 package io.rollstream.collector;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Splits a UTF-8 body into its events: a JSON object (one event), a JSON array (a batch) or NDJSON (one
- * event per line, blank lines ignored). Whole-body problems — not JSON at all, empty, too many events — refuse
- * the request; a single NDJSON line that is not JSON is that event's rejection.
+ * Reads a UTF-8 body into its events: a JSON object (one event), a JSON array (a batch) or NDJSON (one event
+ * per line, blank lines ignored), each event read by the {@link EventReader}. Whole-body problems — not JSON
+ * at all, empty, too many events — refuse the request; in NDJSON a line that is not JSON is that event's
+ * rejection, since the other lines stand on their own.
  */
 final class BatchParser {
 
-    // Duplicate keys would let two values of one field race; trailing garbage means the body is not what the
-    // client thinks it sent. Both are refused rather than guessed at.
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final JsonFactory JSON = JsonFactory.builder()
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
+    private final EventReader reader;
     private final int maxEvents;
 
-    BatchParser(final int maxEvents) {
+    BatchParser(final EventReader reader, final int maxEvents) {
+        this.reader = reader;
         this.maxEvents = maxEvents;
     }
 
     /** @throws RequestException 400 for invalid JSON or an empty batch, 413 for too many events */
-    List<BatchItem> parse(final byte[] body, final BodyFormat format) throws RequestException {
-        return format == BodyFormat.NDJSON ? parseLines(body) : parseJson(body);
-    }
-
-    private List<BatchItem> parseJson(final byte[] body) throws RequestException {
-        if (isBlank(body, 0, body.length)) {
-            throw empty("The body is empty");
-        }
-        final JsonNode root;
+    List<EventReader.Reading> parse(final byte[] body, final BodyFormat format, final Instant now) throws RequestException {
         try {
-            root = JSON.readTree(body);
+            return format == BodyFormat.NDJSON ? parseLines(body, now) : parseJson(body, now);
         } catch (final JsonProcessingException e) {
             throw new RequestException(400, "The body is not valid JSON: " + describe(e) + ". Send one event as a "
                     + "JSON object or several as a JSON array of objects.");
         } catch (final IOException e) {
             throw new IllegalStateException("reading JSON from memory failed", e);
         }
-        if (root.isObject()) {
-            return List.of(BatchItem.of(root));
-        }
-        if (!root.isArray()) {
-            throw new RequestException(400, "The body is a JSON " + root.getNodeType().name().toLowerCase()
-                    + ", not an event: send one event as a JSON object or several as a JSON array of objects.");
-        }
-        if (root.isEmpty()) {
-            throw empty("The batch is an empty JSON array");
-        }
-        requireWithinLimit(root.size());
-        final List<BatchItem> items = new ArrayList<>(root.size());
-        root.forEach(element -> items.add(BatchItem.of(element)));
-        return items;
     }
 
-    private List<BatchItem> parseLines(final byte[] body) throws RequestException {
+    private List<EventReader.Reading> parseJson(final byte[] body, final Instant now) throws IOException, RequestException {
+        try (JsonParser parser = JSON.createParser(body)) {
+            final JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw empty("The body is empty");
+            }
+            final List<EventReader.Reading> readings = new ArrayList<>();
+            if (first == JsonToken.START_OBJECT) {
+                readings.add(reader.read(parser, now));
+            } else if (first == JsonToken.START_ARRAY) {
+                for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                    if (readings.size() == maxEvents) {
+                        throw tooMany(maxEvents + countRest(parser));
+                    }
+                    readings.add(reader.read(parser, now));
+                }
+                if (readings.isEmpty()) {
+                    throw empty("The batch is an empty JSON array");
+                }
+            } else {
+                throw new RequestException(400, "The body is " + JsonValues.describe(parser) + ", not an event: send "
+                        + "one event as a JSON object or several as a JSON array of objects.");
+            }
+            requireEnd(parser);
+            return readings;
+        }
+    }
+
+    private List<EventReader.Reading> parseLines(final byte[] body, final Instant now) throws IOException, RequestException {
         final List<int[]> lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= body.length; i++) {
@@ -82,26 +86,47 @@ final class BatchParser {
         if (lines.isEmpty()) {
             throw empty("The NDJSON body has no events (no non-blank line)");
         }
-        requireWithinLimit(lines.size());
-        final List<BatchItem> items = new ArrayList<>(lines.size());
+        if (lines.size() > maxEvents) {
+            throw tooMany(lines.size());
+        }
+        final List<EventReader.Reading> readings = new ArrayList<>(lines.size());
         for (final int[] line : lines) {
-            try {
-                items.add(BatchItem.of(JSON.readTree(body, line[0], line[1] - line[0])));
+            try (JsonParser parser = JSON.createParser(body, line[0], line[1] - line[0])) {
+                parser.nextToken();
+                final EventReader.Reading reading = reader.read(parser, now);
+                requireEnd(parser);
+                readings.add(reading);
             } catch (final JsonProcessingException e) {
-                items.add(BatchItem.unparseable("this line is not valid JSON: " + describe(e) + " (NDJSON holds one "
-                        + "complete JSON object per line)"));
-            } catch (final IOException e) {
-                throw new IllegalStateException("reading JSON from memory failed", e);
+                readings.add(new EventReader.Invalid(null, "this line is not valid JSON: " + describe(e)
+                        + " (NDJSON holds one complete JSON object per line)"));
             }
         }
-        return items;
+        return readings;
     }
 
-    private void requireWithinLimit(final int events) throws RequestException {
-        if (events > maxEvents) {
-            throw new RequestException(413, "The batch has " + events + " events, over the limit of " + maxEvents
-                    + " per request; split it into smaller batches.", Map.of("limit_events", maxEvents));
+    /** Anything after the value is not what the client thinks it sent: refuse rather than ignore it. */
+    private static void requireEnd(final JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new JsonProcessingException("Unexpected " + JsonValues.describe(parser) + " after the end of the value",
+                    parser.currentLocation()) {
+                private static final long serialVersionUID = 1L;
+            };
         }
+    }
+
+    /** How many more elements the array holds, skipping them: for a message that states the real count. */
+    private static int countRest(final JsonParser parser) throws IOException {
+        int rest = 0;
+        for (JsonToken token = parser.currentToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            parser.skipChildren();
+            rest++;
+        }
+        return rest;
+    }
+
+    private RequestException tooMany(final int events) {
+        return new RequestException(413, "The batch has " + events + " events, over the limit of " + maxEvents
+                + " per request; split it into smaller batches.", Map.of("limit_events", maxEvents));
     }
 
     private static RequestException empty(final String what) {

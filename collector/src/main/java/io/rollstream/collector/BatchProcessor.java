@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,6 @@ final class BatchProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
     private final BatchParser parser;
-    private final EventReader reader;
     private final EventSink sink;
     private final Clock clock;
     private final Duration ackTimeout;
@@ -37,8 +35,8 @@ final class BatchProcessor {
     private final KafkaOutageLog outages = new KafkaOutageLog();
 
     BatchProcessor(final CollectorSettings settings, final EventSink sink, final Clock clock) {
-        this.parser = new BatchParser(settings.maxBatchEvents());
-        this.reader = new EventReader(new EventTimes(settings.maxFutureSkew(), settings.maxEventAge()));
+        this.parser = new BatchParser(new EventReader(new EventTimes(settings.maxFutureSkew(), settings.maxEventAge())),
+                settings.maxBatchEvents());
         this.sink = sink;
         this.clock = clock;
         // Kafka fails a record after the delivery timeout; the margin covers the send's own wait for metadata.
@@ -48,14 +46,10 @@ final class BatchProcessor {
 
     /** @throws RequestException when the body as a whole is unusable (not JSON, empty, too many events) */
     Answer process(final byte[] utf8Body, final BodyFormat format) throws RequestException {
-        final List<BatchItem> items = parser.parse(utf8Body, format);
-        final Instant now = clock.instant();
-        final EventReader.Reading[] readings = new EventReader.Reading[items.size()];
-        final List<Integer> validIndexes = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            final BatchItem item = items.get(i);
-            readings[i] = item.syntaxError() != null ? new EventReader.Invalid(null, item.syntaxError())
-                    : reader.read(item.json(), now);
+        final EventReader.Reading[] readings = parser.parse(utf8Body, format, clock.instant())
+                .toArray(EventReader.Reading[]::new);
+        final List<Integer> validIndexes = new ArrayList<>(readings.length);
+        for (int i = 0; i < readings.length; i++) {
             if (readings[i] instanceof EventReader.Valid valid) {
                 if (!valid.hasOwnId()) {
                     valid.event().setEventId(EventIds.derive(valid.event()));

@@ -1,28 +1,29 @@
 package io.rollstream.collector;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificData;
 
+import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Checks one JSON event against the {@link ClickEvent} schema and turns it into one. The field list and
- * types come from the schema itself, so a field added to {@code ClickEvent.avsc} is accepted without a change
- * here; on top of the schema come the pipeline's rules: {@code event_type}, {@code user_id} and
- * {@code event_time} are required, ids are readable back over the feature API, and the event time is sane
- * ({@link EventTimes}). A missing {@code event_id} is left empty for {@link EventIds} to fill in.
+ * Reads one JSON event straight from the parser into a {@link ClickEvent}, checking it against the schema
+ * on the way. The field list and types come from the schema itself ({@link FieldReader}), so a field added to
+ * {@code ClickEvent.avsc} is accepted without a change here; on top of the schema come the pipeline's rules:
+ * {@code event_type}, {@code user_id} and {@code event_time} are required, ids are readable back over the
+ * feature API, and the event time is sane ({@link EventTimes}). A missing {@code event_id} is left empty for
+ * {@link EventIds} to fill in.
  *
- * <p>Each event gets the first problem found, named by field, so a client can fix it.
+ * <p>Streaming rather than building a JSON tree first: the tree cost as much as all the checks together. Each
+ * event gets the first problem found, named by field, and the rest of the event is skipped, so the next event
+ * of the batch is read normally.
  */
 final class EventReader {
 
@@ -39,73 +40,106 @@ final class EventReader {
     }
 
     private static final Schema SCHEMA = ClickEvent.getClassSchema();
-    /** The generated classes' model: turns an enum symbol into the generated Java enum. */
-    private static final SpecificData MODEL = SpecificData.getForClass(ClickEvent.class);
+    static final String EVENT_TIME = "event_time";
     private static final String EVENT_ID = "event_id";
     private static final String EVENT_TYPE = "event_type";
     private static final String USER_ID = "user_id";
-    private static final String EVENT_TIME = "event_time";
-    private static final Set<String> REQUIRED = Set.of(EVENT_TYPE, USER_ID, EVENT_TIME);
+    private static final List<String> REQUIRED = List.of(EVENT_TYPE, USER_ID, EVENT_TIME);
     /** Entity keys: read back at /v1/features/{entity}/{id}, which takes at most this many characters. */
     private static final Set<String> IDS = Set.of(EVENT_ID, USER_ID, "item_id");
     private static final int MAX_ID_LENGTH = 256;
 
     private final EventTimes times;
-    private final Map<String, FieldType> fields = new LinkedHashMap<>();
+    private final Map<String, FieldReader> fields = new HashMap<>();
     private final String fieldNames;
     private final String clientEventTypes;
+    private final int eventTimePosition;
 
     EventReader(final EventTimes times) {
         this.times = times;
         for (final Schema.Field field : SCHEMA.getFields()) {
             if (!field.name().equals(EVENT_TIME)) {
-                fields.put(field.name(), FieldType.of(field));
+                fields.put(field.name(), FieldReader.of(field, IDS.contains(field.name())));
             }
         }
         this.fieldNames = String.join(", ", SCHEMA.getFields().stream().map(Schema.Field::name).toList());
-        this.clientEventTypes = FieldType.symbols(SCHEMA.getField(EVENT_TYPE).schema());
+        this.clientEventTypes = FieldReader.symbols(SCHEMA.getField(EVENT_TYPE).schema());
+        this.eventTimePosition = SCHEMA.getField(EVENT_TIME).pos();
     }
 
-    Reading read(final JsonNode json, final Instant now) {
-        if (json == null || !json.isObject()) {
-            return new Invalid(null, "an event is a JSON object, got " + describe(json));
-        }
-        for (final Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            final String name = names.next();
-            if (!name.equals(EVENT_TIME) && !fields.containsKey(name)) {
-                return new Invalid(name, "unknown field '" + name + "'; a ClickEvent has " + fieldNames
-                        + " (put free-form values in properties)");
-            }
-        }
-        for (final String name : REQUIRED) {
-            if (!json.hasNonNull(name)) {
-                return new Invalid(name, name + " is required");
-            }
+    /**
+     * Reads the value at the parser's current token as one event and leaves the parser on that value's last
+     * token, whatever was wrong with it.
+     *
+     * @throws IOException when the JSON itself is broken (the caller decides what that costs)
+     */
+    Reading read(final JsonParser parser, final Instant now) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            final String got = JsonValues.describe(parser);
+            parser.skipChildren();
+            return new Invalid(null, "an event is a JSON object, got " + got);
         }
         final ClickEvent event = new ClickEvent();
-        for (final FieldType field : fields.values()) {
-            final String name = field.name();
-            final JsonNode value = json.get(name);
-            if (name.equals(EVENT_ID) && (value == null || value.isNull())) {
+        long seen = 0;
+        Invalid problem = null;
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            final String name = parser.currentName();
+            parser.nextToken();
+            if (problem != null) {
+                parser.skipChildren();
                 continue;
             }
-            final Object converted;
-            try {
-                converted = field.convert(value);
-            } catch (final InvalidField wrong) {
-                return new Invalid(wrong.field, wrong.getMessage());
+            final FieldReader field = fields.get(name);
+            final int position = field != null ? field.position() : name.equals(EVENT_TIME) ? eventTimePosition : -1;
+            if (position < 0) {
+                problem = new Invalid(name, "unknown field '" + Texts.abbreviate(name) + "'; a ClickEvent has "
+                        + fieldNames + " (put free-form values in properties)");
+            } else if ((seen & (1L << position)) != 0) {
+                problem = new Invalid(name, name + " appears twice in the event; send each field once");
+            } else {
+                seen |= 1L << position;
+                problem = field == null ? readTime(parser, event, now) : readField(parser, field, event);
             }
-            final String idProblem = field.isId() && converted != null ? idProblem(name, (String) converted) : null;
-            if (idProblem != null) {
-                return new Invalid(name, idProblem);
+            if (problem != null) {
+                parser.skipChildren();
             }
-            event.put(field.position(), converted);
         }
-        final EventTimes.Parsed time = times.parse(json.get(EVENT_TIME), now);
+        return problem != null ? problem : complete(event, seen);
+    }
+
+    private static Invalid readField(final JsonParser parser, final FieldReader field, final ClickEvent event)
+            throws IOException {
+        final Object value;
+        try {
+            value = field.read(parser);
+        } catch (final FieldReader.InvalidField wrong) {
+            return new Invalid(wrong.field(), wrong.getMessage());
+        }
+        final String idProblem = field.isId() && value != null ? idProblem(field.name(), (String) value) : null;
+        if (idProblem != null) {
+            return new Invalid(field.name(), idProblem);
+        }
+        event.put(field.position(), value);
+        return null;
+    }
+
+    private Invalid readTime(final JsonParser parser, final ClickEvent event, final Instant now) throws IOException {
+        final EventTimes.Parsed time = times.read(parser, now);
         if (time.error() != null) {
             return new Invalid(EVENT_TIME, time.error());
         }
         event.setEventTime(time.instant());
+        return null;
+    }
+
+    /** The checks that need the whole event: required fields, the client-facing enum, defaults. */
+    private Reading complete(final ClickEvent event, final long seen) {
+        for (final String name : REQUIRED) {
+            final int position = name.equals(EVENT_TIME) ? eventTimePosition : fields.get(name).position();
+            if ((seen & (1L << position)) == 0 || event.get(position) == null) {
+                return new Invalid(name, name + " is required");
+            }
+        }
         if (event.getEventType() == EventType.UNKNOWN) {
             return new Invalid(EVENT_TYPE, "UNKNOWN is not an event type a client may send; use one of "
                     + clientEventTypes);
@@ -135,137 +169,5 @@ final class EventReader {
             }
         }
         return null;
-    }
-
-    static String describe(final JsonNode value) {
-        if (value == null || value.isMissingNode()) {
-            return "nothing";
-        }
-        final String type = switch (value.getNodeType()) {
-            case STRING -> "a string";
-            case NUMBER -> value.isIntegralNumber() ? "an integer" : "a number";
-            case BOOLEAN -> "a boolean";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case NULL -> "null";
-            default -> value.getNodeType().name().toLowerCase();
-        };
-        final String text = value.isContainerNode() ? "" : " " + Texts.abbreviate(value.toString());
-        return type + text;
-    }
-
-    /** A value that does not fit its field; {@code field} is dotted for a value inside a map. */
-    private static final class InvalidField extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final String field;
-
-        InvalidField(final String field, final String message) {
-            super(message, null, false, false);
-            this.field = field;
-        }
-    }
-
-    /** How one schema field is read from JSON; derived from the field's Avro type once, at startup. */
-    private record FieldType(String name, int position, Schema.Type type, boolean nullable, Schema schema,
-                             boolean isId, String symbols) {
-
-        static FieldType of(final Schema.Field field) {
-            Schema schema = field.schema();
-            boolean nullable = false;
-            if (schema.isUnion()) {
-                final List<Schema> branches = new ArrayList<>(schema.getTypes());
-                nullable = branches.removeIf(branch -> branch.getType() == Schema.Type.NULL);
-                if (branches.size() != 1) {
-                    throw new IllegalStateException("ClickEvent field " + field.name() + " is a union of " + branches
-                            + "; the collector reads only optional single types. Extend EventReader.");
-                }
-                schema = branches.getFirst();
-            }
-            switch (schema.getType()) {
-                case STRING, INT, LONG, FLOAT, DOUBLE, BOOLEAN, ENUM -> {
-                }
-                case MAP -> {
-                    if (schema.getValueType().getType() != Schema.Type.STRING) {
-                        throw new IllegalStateException("ClickEvent field " + field.name() + " is a map of "
-                                + schema.getValueType() + "; the collector reads maps of strings only. Extend EventReader.");
-                    }
-                }
-                default -> throw new IllegalStateException("ClickEvent field " + field.name() + " has type "
-                        + schema.getType() + ", which the collector cannot read from JSON. Extend EventReader.");
-            }
-            // A map with a default (properties: {}) may be left out; Avro fills the default in.
-            return new FieldType(field.name(), field.pos(), schema.getType(), nullable || field.hasDefaultValue(), schema,
-                    IDS.contains(field.name()), schema.getType() == Schema.Type.ENUM ? symbols(schema) : null);
-        }
-
-        /** The Avro value of {@code json}, or null when absent. */
-        Object convert(final JsonNode json) {
-            if (json == null || json.isNull()) {
-                if (!nullable) {
-                    throw new InvalidField(name, name + " must not be null");
-                }
-                return null;
-            }
-            return switch (type) {
-                case STRING -> {
-                    require(json.isTextual(), "a string", json);
-                    yield json.textValue();
-                }
-                case INT -> {
-                    require(json.isIntegralNumber() && json.canConvertToInt(), "an integer (32-bit)", json);
-                    yield json.intValue();
-                }
-                case LONG -> {
-                    require(json.isIntegralNumber() && json.canConvertToLong(), "an integer (64-bit)", json);
-                    yield json.longValue();
-                }
-                case FLOAT, DOUBLE -> {
-                    require(json.isNumber(), "a number", json);
-                    final double value = json.doubleValue();
-                    require(Double.isFinite(value), "a finite number", json);
-                    yield type == Schema.Type.FLOAT ? (Object) (float) value : (Object) value;
-                }
-                case BOOLEAN -> {
-                    require(json.isBoolean(), "true or false", json);
-                    yield json.booleanValue();
-                }
-                case ENUM -> {
-                    if (!json.isTextual()) {
-                        throw new InvalidField(name, name + " must be a string, one of " + symbols + ", got " + describe(json));
-                    }
-                    if (!schema.hasEnumSymbol(json.textValue())) {
-                        throw new InvalidField(name, name + " '" + Texts.abbreviate(json.textValue()) + "' is not one of "
-                                + symbols);
-                    }
-                    yield MODEL.createEnum(json.textValue(), schema);
-                }
-                case MAP -> {
-                    require(json.isObject(), "an object of string values", json);
-                    // Sorted, so that the same properties always encode to the same bytes (see EventIds).
-                    final Map<String, String> map = new TreeMap<>();
-                    for (final Map.Entry<String, JsonNode> entry : json.properties()) {
-                        if (!entry.getValue().isTextual()) {
-                            final String key = name + "." + entry.getKey();
-                            throw new InvalidField(key, key + " must be a string, got " + describe(entry.getValue()));
-                        }
-                        map.put(entry.getKey(), entry.getValue().textValue());
-                    }
-                    yield map;
-                }
-                default -> throw new IllegalStateException("unreachable: checked in of()");
-            };
-        }
-
-        private void require(final boolean ok, final String expected, final JsonNode json) {
-            if (!ok) {
-                throw new InvalidField(name, name + " must be " + expected + ", got " + describe(json));
-            }
-        }
-
-        /** The symbols a client may send: all but the reader's fallback UNKNOWN. */
-        static String symbols(final Schema enumSchema) {
-            return String.join(", ", enumSchema.getEnumSymbols().stream()
-                    .filter(symbol -> !symbol.equals(enumSchema.getEnumDefault())).toList());
-        }
     }
 }

@@ -1,7 +1,9 @@
 package io.rollstream.collector;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
+import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,30 +35,44 @@ final class EventTimes {
         this.maxAge = maxAge;
     }
 
-    Parsed parse(final JsonNode json, final Instant now) {
+    /**
+     * The event time at the parser's current token, checked against {@code now}. JSON null reads as no time at
+     * all (the caller reports the field as required).
+     */
+    Parsed read(final JsonParser parser, final Instant now) throws IOException {
+        final JsonToken token = parser.currentToken();
         final Instant time;
-        if (json.isIntegralNumber() && json.canConvertToLong()) {
-            time = Instant.ofEpochMilli(json.longValue());
-        } else if (json.isTextual()) {
+        boolean fromNumber = false;
+        if (token == JsonToken.VALUE_NULL) {
+            return new Parsed(null, null);
+        } else if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            time = Instant.ofEpochMilli(parser.getLongValue());
+            fromNumber = true;
+        } else if (token == JsonToken.VALUE_STRING) {
             try {
-                time = parseIso(json.textValue());
+                time = parseIso(parser.getText());
             } catch (final DateTimeParseException e) {
-                return error("event_time '" + Texts.abbreviate(json.textValue()) + "' is not an ISO-8601 instant; write it "
-                        + "like 2026-11-21T12:00:00Z or 2026-11-21T13:00:00+01:00 (the zone is required), or as "
+                return error("event_time '" + Texts.abbreviate(parser.getText()) + "' is not an ISO-8601 instant; write "
+                        + "it like 2026-11-21T12:00:00Z or 2026-11-21T13:00:00+01:00 (the zone is required), or as "
                         + "epoch milliseconds");
             }
         } else {
             return error("event_time must be an ISO-8601 string or epoch milliseconds (an integer), got "
-                    + EventReader.describe(json));
+                    + JsonValues.describe(parser));
         }
+        return check(time, fromNumber, now);
+    }
+
+    private Parsed check(final Instant time, final boolean fromNumber, final Instant now) {
         if (time.isAfter(now.plus(maxFutureSkew))) {
             return error("event_time " + time + " is " + Texts.duration(Duration.between(now, time).truncatedTo(ChronoUnit.SECONDS))
                     + " ahead of the collector's clock (" + now + "); at most " + Texts.duration(maxFutureSkew) + " of clock skew "
                     + "is allowed. Check the client's clock.");
         }
         if (time.isBefore(now.minus(maxAge))) {
-            final String hint = json.isIntegralNumber() && json.longValue() < SMALLEST_PLAUSIBLE_MILLIS
-                    && json.longValue() > 0 ? " It looks like epoch seconds: send milliseconds (multiply by 1000)." : "";
+            final long millis = time.toEpochMilli();
+            final String hint = fromNumber && millis > 0 && millis < SMALLEST_PLAUSIBLE_MILLIS
+                    ? " It looks like epoch seconds: send milliseconds (multiply by 1000)." : "";
             return error("event_time " + time + " is older than the maximum age of " + Texts.duration(maxAge) + "; "
                     + "the pipeline would drop it as late." + hint);
         }

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 /** Benchmarks, one subcommand each. They measure this machine, so they are not part of the tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Rollstream on this machine. Prints figures and a last line of key=value pairs.",
-        subcommands = {BenchCommand.Engine.class, CollectorBenchCommand.class})
+        subcommands = {BenchCommand.Engine.class, CollectorBenchCommand.class, ServingBenchCommand.class,
+                FreshnessBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Spec

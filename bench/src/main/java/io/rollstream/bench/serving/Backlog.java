@@ -1,0 +1,92 @@
+package io.rollstream.bench.serving;
+
+import io.rollstream.engine.catalog.FeatureCatalog;
+import io.rollstream.topologies.RollstreamTopology;
+import io.rollstream.topologies.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * How many records the feature store has not yet committed as processed, from its consumer group's
+ * committed offsets against the end offsets of what it reads: the events topic (written without
+ * transactions, so offsets count records) and the topics it relays events through to itself
+ * (written in transactions under exactly_once_v2, so a partition's last offset may be a commit
+ * marker that is never processed: one offset per partition is forgiven there).
+ */
+final class Backlog implements AutoCloseable {
+
+    /** Records of the events topic committed as processed, and what is left in every input. */
+    record State(long eventsCommitted, long eventsEnd, long remaining) {
+    }
+
+    private final Admin admin;
+    private final String groupId;
+    private final List<String> relayTopics;
+
+    Backlog(final String bootstrapServers, final String groupId, final FeatureCatalog catalog) {
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "rollstream-bench-backlog"));
+        this.groupId = groupId;
+        final List<String> relays = new ArrayList<>();
+        relays.add(Topics.REKEYED);
+        relays.addAll(RollstreamTopology.partitionedByTopics(catalog));
+        this.relayTopics = List.copyOf(relays);
+    }
+
+    State now() {
+        final Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata());
+        final List<String> topics = new ArrayList<>(relayTopics);
+        topics.add(Topics.EVENTS);
+        final Map<String, TopicDescription> described = get(admin.describeTopics(topics).allTopicNames());
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        described.values().forEach(topic -> topic.partitions().forEach(partition ->
+                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        long eventsCommitted = 0;
+        long eventsEnd = 0;
+        long remaining = 0;
+        for (final var end : get(admin.listOffsets(latest).all()).entrySet()) {
+            final TopicPartition partition = end.getKey();
+            final long endOffset = end.getValue().offset();
+            final OffsetAndMetadata offset = committed.get(partition);
+            final long done = offset == null ? 0 : offset.offset();
+            if (partition.topic().equals(Topics.EVENTS)) {
+                eventsCommitted += done;
+                eventsEnd += endOffset;
+                remaining += Math.max(0, endOffset - done);
+            } else {
+                remaining += Math.max(0, endOffset - done - (endOffset > done ? 1 : 0));
+            }
+        }
+        return new State(eventsCommitted, eventsEnd, remaining);
+    }
+
+    private static <T> T get(final KafkaFuture<T> future) {
+        try {
+            return future.get(10, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the consumer group's progress", e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the consumer group's progress from the broker: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

@@ -9,7 +9,6 @@ import io.rollstream.topologies.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -114,8 +113,8 @@ public final class EngineBenchmark {
                 settle();
                 progress.say("%s %s: bounded run, at most %s or %,d events", Variant.DSL.label(), guarantee,
                         DurationText.of(options.dslBudget()), options.dslEventLimit());
-                dsl = runs.measure(Variant.DSL, "timed", topologies.of(Variant.DSL), guarantee,
-                        new StreamsRun.Limits(options.dslEventLimit(), List.of(), options.dslBudget()), input.count());
+                dsl = runs.measure(topologies.of(Variant.DSL), "timed", guarantee,
+                        new StreamsRun.Limits(options.dslEventLimit(), false, options.dslBudget()), input.count());
                 measurements.add(dsl);
                 print(dsl);
             }
@@ -141,9 +140,10 @@ public final class EngineBenchmark {
         out.println("        of the machine's CPU other processes took meanwhile: figures from a busy machine are not comparable");
         out.printf("settings, identical for all: %d stream thread(s), commit.interval.ms=%d, statestore.cache.max.bytes=Kafka default,%n",
                 options.streamThreads(), options.commitInterval().toMillis());
-        out.printf("        changelogs on, rocksdb.config.setter=BoundedMemoryRocksDBConfig (%,d MiB shared), max.poll.interval.ms=%d,%n",
-                Machine.mebibytes(options.rocksDbMemoryBytes()), StreamsSettings.MAX_POLL_INTERVAL.toMillis());
-        out.printf("        guarantees %s%n", options.guarantees());
+        out.printf("        changelogs on, rocksdb.config.setter=BoundedMemoryRocksDBConfig (%,d MiB shared), guarantees %s;%n",
+                Machine.mebibytes(options.rocksDbMemoryBytes()), options.guarantees());
+        out.printf("        (c) alone has max.poll.interval.ms=%d so that it stops soon after its budget (no effect on throughput)%n",
+                StreamsApp.DSL_MAX_POLL_INTERVAL.toMillis());
         final List<Duration> windows = RollstreamUnderTest.windowLengths();
         out.println(Variant.COUNT.label() + ": " + Variant.COUNT.description() + "; values decoded with the same Avro deserializer");
         out.println(Variant.ROLLSTREAM.label() + ": " + Variant.ROLLSTREAM.description() + ": " + RollstreamUnderTest.describe());
@@ -171,10 +171,7 @@ public final class EngineBenchmark {
         final String guarantee = options.guarantees().get(0);
         for (final Variant variant : List.of(Variant.COUNT, Variant.ROLLSTREAM)) {
             progress.say("%s warm-up: %,d events, not measured", variant.label(), events);
-            // No waiting for relay topics to drain: the application keeps reading input past its
-            // target and refilling them, and a warm-up needs no exact end.
-            runs.measure(variant, "warm-up", topologies.of(variant), guarantee,
-                    new StreamsRun.Limits(events, List.of(), null), inputEvents);
+            runs.measure(topologies.of(variant), "warm-up", guarantee, new StreamsRun.Limits(events, false, null), inputEvents);
         }
     }
 
@@ -182,8 +179,8 @@ public final class EngineBenchmark {
                                      final String guarantee, final long inputEvents) {
         settle();
         progress.say("%s %s: all %,d events", variant.label(), guarantee, inputEvents);
-        return runs.measure(variant, "timed", topologies.of(variant), guarantee,
-                new StreamsRun.Limits(inputEvents, topologies.relayTopics(variant), null), inputEvents);
+        return runs.measure(topologies.of(variant), "timed", guarantee, new StreamsRun.Limits(inputEvents, true, null),
+                inputEvents);
     }
 
     /** Lets the previous run's garbage and RocksDB background work go before the next is timed. */
@@ -263,18 +260,16 @@ public final class EngineBenchmark {
     /** The three topologies over the same input, each built afresh per run (a topology runs once). */
     private record Topologies(InMemorySchemaRegistryClient registry, int partitions) {
 
-        Topology of(final Variant variant) {
-            return switch (variant) {
-                case COUNT -> CountTopology.build(new ClickEventSerde(registry));
-                case ROLLSTREAM -> RollstreamUnderTest.build(registry, partitions);
-                case DSL -> HoppingWindowsDslTopology.build(new ClickEventSerde(registry),
-                        RollstreamUnderTest.windowLengths(), RollstreamUnderTest.allowedLateness());
-            };
-        }
-
         /** Only (b) moves events through topics of its own; (a) and (c) keep them on their input partition. */
-        List<String> relayTopics(final Variant variant) {
-            return variant == Variant.ROLLSTREAM ? RollstreamUnderTest.relayTopics() : List.of();
+        StreamsApp of(final Variant variant) {
+            return switch (variant) {
+                case COUNT -> new StreamsApp(variant, CountTopology.build(new ClickEventSerde(registry)), List.of(), Map.of());
+                case ROLLSTREAM -> new StreamsApp(variant, RollstreamUnderTest.build(registry, partitions),
+                        RollstreamUnderTest.relayTopics(), Map.of());
+                case DSL -> new StreamsApp(variant, HoppingWindowsDslTopology.build(new ClickEventSerde(registry),
+                        RollstreamUnderTest.windowLengths(), RollstreamUnderTest.allowedLateness()), List.of(),
+                        StreamsApp.dslOverrides());
+            };
         }
     }
 }

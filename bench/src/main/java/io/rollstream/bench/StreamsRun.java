@@ -5,7 +5,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 import java.io.IOException;
@@ -33,13 +32,13 @@ final class StreamsRun {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     /**
-     * @param relayTopics topics the application writes and reads back itself; a run over the whole
-     *                    input is only done once they are drained too (empty for a bounded run: its
+     * @param drainRelays whether the run is only done once the application's relay topics are
+     *                    drained too: yes over the whole input, no for a bounded run (its
      *                    application keeps refilling them from input past the target)
      * @param budget      how long the run may process, counted from its first record; null to run
      *                    until {@code targetEvents} are committed
      */
-    record Limits(long targetEvents, List<String> relayTopics, Duration budget) {
+    record Limits(long targetEvents, boolean drainRelays, Duration budget) {
     }
 
     private final StreamsSettings settings;
@@ -50,20 +49,22 @@ final class StreamsRun {
         this.progress = progress;
     }
 
-    Measurement measure(final Variant variant, final String purpose, final Topology topology, final String guarantee,
-                        final Limits limits, final long inputEvents) {
+    Measurement measure(final StreamsApp app, final String purpose, final String guarantee, final Limits limits,
+                        final long inputEvents) {
+        final Variant variant = app.variant();
         final String applicationId = "rollstream-bench-" + variant.key() + "-" + purpose + "-" + RUNS.incrementAndGet();
         final FirstRecordInterceptor.Clock clock = FirstRecordInterceptor.register(applicationId);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         KafkaStreams streams = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-            streams = new KafkaStreams(topology, settings.properties(applicationId, guarantee, applicationId));
+            streams = new KafkaStreams(app.topology(), settings.properties(applicationId, guarantee, applicationId,
+                    app.overrides()));
             streams.setUncaughtExceptionHandler(error -> {
                 failure.compareAndSet(null, error);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
-            final GroupProgress group = new GroupProgress(admin, Topics.EVENTS, limits.relayTopics(),
-                    guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2));
+            final GroupProgress group = new GroupProgress(admin, Topics.EVENTS,
+                    limits.drainRelays() ? app.relayTopics() : List.of(), guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2));
             streams.start();
             return new Watch(variant, purpose, guarantee, applicationId, limits, clock, group, streams, failure)
                     .awaitEnd(inputEvents);

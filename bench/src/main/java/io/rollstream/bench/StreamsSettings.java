@@ -6,19 +6,21 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * The Kafka Streams configuration every variant runs with, identical but for the application id
- * and the processing guarantee being measured: same threads, commit interval, record cache
- * (Kafka's default), changelogs (on, as in production) and RocksDB memory setter.
+ * The Kafka Streams configuration every variant runs with, identical but for the application id,
+ * the processing guarantee being measured and a variant's own overrides (see {@link StreamsApp}):
+ * same threads, commit interval, record cache (Kafka's default), changelogs (on, as in
+ * production) and RocksDB memory setter.
  */
 record StreamsSettings(String bootstrapServers, Path stateRoot, int streamThreads, Duration commitInterval,
                        long rocksDbMemoryBytes) {
 
-    static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(10);
-
-    Properties properties(final String applicationId, final String guarantee, final String probe) {
+    /** @param overrides settings of this one application, applied last */
+    Properties properties(final String applicationId, final String guarantee, final String probe,
+                          final Map<String, Object> overrides) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -28,12 +30,9 @@ record StreamsSettings(String bootstrapServers, Path stateRoot, int streamThread
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
         props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, rocksDbMemoryBytes);
-        // A stream thread looks at shutdown requests only between rounds of processing that may last
-        // half of this (150 s by default); at the DSL variant's half a second per event that makes
-        // stopping it take minutes. No effect on throughput: fast variants end a round sooner.
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), (int) MAX_POLL_INTERVAL.toMillis());
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG), FirstRecordInterceptor.class.getName());
         props.put(StreamsConfig.mainConsumerPrefix(FirstRecordInterceptor.PROBE_CONFIG), probe);
+        props.putAll(overrides);
         return props;
     }
 }

@@ -20,15 +20,15 @@ class EngineBenchmarkIT {
     void shouldRunAllThreeVariantsOnTheWholeInputAndEndWithTheSummaryLine() throws Exception {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final EngineBenchmarkOptions options = new EngineBenchmarkOptions(EVENTS, 500, 200, 3, Duration.ofHours(30), 2, 1,
-                List.of("at_least_once"), Duration.ofMillis(100), 64L * 1024 * 1024, false, Duration.ofSeconds(15),
+                List.of("exactly_once_v2"), Duration.ofMillis(100), 64L * 1024 * 1024, false, Duration.ofSeconds(15),
                 DSL_CAP, 1_000);
 
         final EngineBenchmarkReport report = new EngineBenchmark(options, new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err).run();
 
-        assertThat(report.find(Variant.COUNT, "at_least_once").orElseThrow().events()).isEqualTo(EVENTS);
-        assertThat(report.find(Variant.ROLLSTREAM, "at_least_once").orElseThrow().events()).isEqualTo(EVENTS);
-        assertThat(report.find(Variant.DSL, "at_least_once").orElseThrow().events()).isBetween(1L, EVENTS);
+        assertThat(report.find(Variant.COUNT, "exactly_once_v2").orElseThrow().events()).isEqualTo(EVENTS);
+        assertThat(report.find(Variant.ROLLSTREAM, "exactly_once_v2").orElseThrow().events()).isEqualTo(EVENTS);
+        assertThat(report.find(Variant.DSL, "exactly_once_v2").orElseThrow().events()).isBetween(1L, EVENTS);
         final String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertThat(lines[lines.length - 1]).startsWith("events=20000 users=500 ")
                 .contains(" count_eps=", " rollstream_eps=", " dsl_eps=", " ratio_vs_count=", " ratio_vs_dsl=", " peak_rss_mb=");

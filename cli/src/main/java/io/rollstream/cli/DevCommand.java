@@ -92,6 +92,8 @@ final class DevCommand implements Callable<Integer> {
         settings.put(FeatureStoreConfig.STATE_DIR, workDir.resolve("state").toString());
         settings.put(FeatureStoreConfig.HTTP_PORT, Integer.toString(portOrFree(httpPort, out)));
         settings.put(FeatureStoreConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
+        // One instance: a standby could never be placed, and Kafka Streams would warn about it on every rebalance.
+        settings.put(FeatureStoreConfig.STANDBY_REPLICAS, "0");
         out.println("Starting the pipeline and the feature API ...");
         resources.service = FeatureStoreService.start(new FeatureStoreConfig(settings), catalog);
 

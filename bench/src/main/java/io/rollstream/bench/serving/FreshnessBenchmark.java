@@ -27,17 +27,23 @@ import java.util.Map;
  * out for one of the marker users (one per partition, in turn) through the same producer, and a
  * probe reading the marker users over HTTP every {@code pollEvery} records the time from the
  * marker's produce to the first answer whose {@code last_event_time} shows it. The first
- * {@code warmup} is not recorded (JIT, the stores filling up).
+ * {@code warmup} is not recorded: in its first half the rate ramps up from 0, so the JIT warms up
+ * without leaving a backlog behind, in its second half it runs at the full rate; it goes on until
+ * the backlog is under half a second of events (at most {@code maxWarmup}), so the figure is the
+ * steady state's and not the time a cold start takes to catch up (which is reported apart).
  */
 public final class FreshnessBenchmark {
 
     /** The knobs; the defaults are what {@code docs/benchmarks.md} records. */
-    public record Options(double rate, Duration duration, Duration warmup, Duration markerEvery, Duration pollEvery,
+    public record Options(double rate, Duration duration, Duration warmup, Duration maxWarmup, Duration markerEvery,
+                          Duration pollEvery,
                           String guarantee, long commitIntervalMs, int partitions, int streamThreads, int users,
                           int poolSize, long seed) {
     }
 
     private static final Duration DRAIN = Duration.ofSeconds(10);
+    /** The backlog, in seconds of events, under which the warm-up counts as over. */
+    private static final double SETTLED_SECONDS = 0.5;
 
     private final Options options;
     private final PrintStream out;
@@ -74,57 +80,82 @@ public final class FreshnessBenchmark {
                  Backlog backlog = new Backlog(service.bootstrapServers(), service.applicationId(), service.catalog())) {
                 probe.start();
                 final PacedProducer producer = new PacedProducer(service.bootstrapServers(), Topics.EVENTS, events, serializer,
-                        options.rate(), markers, options.markerEvery(), probe);
+                        options.rate(), options.warmup().dividedBy(2), markers, options.markerEvery(), probe);
                 try {
-                    result = drive(producer, probe, backlog);
+                    result = drive(producer, probe, backlog, markers);
                 } finally {
                     producer.close();
                 }
             }
             print(result);
+            out.println("stream threads (Kafka Streams metrics, last 30 s window): " + threadMetrics(service.service().streams()));
         }
         out.println(report.summaryLine());
     }
 
-    private record Result(double rateEps, long events, long failed, Latencies.Summary freshness, int unseen,
-                          double unseenOldestMs, long polls, long pollFailures, long backlogEnd, double othersCpuPercent,
-                          double oursCpuPercent) {
+    private record Result(double rateEps, double processedEps, long events, long failed, double warmupSeconds,
+                          long warmupPeakBacklog, boolean steady, Latencies.Summary freshness,
+                          Map<String, Latencies.Summary> byMarker, int unseen, double unseenOldestMs, long polls,
+                          long pollFailures, long backlogEnd, double othersCpuPercent, double oursCpuPercent) {
     }
 
-    private Result drive(final PacedProducer producer, final MarkerProbe probe, final Backlog backlog) throws InterruptedException {
-        report.say("Producing %,.0f events/s: %d s warm-up, then %d s measured ...", options.rate(),
-                options.warmup().toSeconds(), options.duration().toSeconds());
+    private Result drive(final PacedProducer producer, final MarkerProbe probe, final Backlog backlog,
+                         final List<String> markers) throws InterruptedException {
+        final long settledBacklog = (long) (options.rate() * SETTLED_SECONDS);
+        report.say("Producing %,.0f events/s: warm-up of at least %d s (ramping up over the first %d s) until the backlog is "
+                        + "under %,d records (%.1f s of events; at most %d s), then %d s measured ...", options.rate(),
+                options.warmup().toSeconds(), options.warmup().dividedBy(2).toSeconds(), settledBacklog, SETTLED_SECONDS,
+                options.maxWarmup().toSeconds(), options.duration().toSeconds());
         final long start = System.nanoTime();
         producer.start();
-        final long measureFrom = start + options.warmup().toNanos();
-        final long measureTo = measureFrom + options.duration().toNanos();
-        long ackedAtStart = -1;
+        final long warmupEnd = start + options.warmup().toNanos();
+        final long warmupDeadline = start + Math.max(options.warmup().toNanos(), options.maxWarmup().toNanos());
+        long measureFrom = -1;
+        long measureTo = Long.MAX_VALUE;
+        long peakBacklog = 0;
+        boolean steady = false;
+        long ackedAtStart = 0;
+        long processedAtStart = 0;
         CpuMeter.Snapshot cpuAtStart = null;
         long lastSent = 0;
         long lastAt = start;
-        while (System.nanoTime() < measureTo) {
-            final long untilNextPhaseMs = ((ackedAtStart < 0 ? measureFrom : measureTo) - System.nanoTime()) / 1_000_000;
-            Thread.sleep(Math.max(1, Math.min(5_000, untilNextPhaseMs)));
+        for (int tick = 1; measureFrom < 0 || System.nanoTime() < measureTo; tick++) {
+            Thread.sleep(Math.max(1, Math.min(1_000, (measureTo - System.nanoTime()) / 1_000_000)));
             final long now = System.nanoTime();
-            if (ackedAtStart < 0 && now >= measureFrom) {
-                ackedAtStart = producer.acknowledged();
-                cpuAtStart = CpuMeter.now();
-                probe.measureFromNow();
-                report.say("Warm-up over; measuring");
-            }
             if (producer.firstFailure() != null) {
                 throw new IllegalStateException("the producer failed: " + producer.firstFailure(), producer.firstFailure());
             }
-            final long sent = producer.sent();
-            final Latencies.Summary sofar = probe.summary();
-            report.say("  %,.0f events/s produced, %,d acknowledged in all; backlog %,d records; markers: %d seen (p50 %.0f ms, "
-                            + "p99 %.0f ms so far), %d pending, oldest %.0f ms",
-                    (sent - lastSent) / ((now - lastAt) / 1e9), producer.acknowledged(), backlogOf(backlog), sofar.count(),
-                    sofar.p50Ms(), sofar.p99Ms(), probe.pendingCount(), probe.oldestPendingMs());
-            lastSent = sent;
-            lastAt = now;
+            final long backlogNow = backlogOf(backlog);
+            if (measureFrom < 0) {
+                peakBacklog = Math.max(peakBacklog, backlogNow);
+                steady = backlogNow >= 0 && backlogNow <= settledBacklog;
+                if (now >= warmupEnd && (steady || now >= warmupDeadline)) {
+                    measureFrom = now;
+                    measureTo = now + options.duration().toNanos();
+                    ackedAtStart = producer.acknowledged();
+                    processedAtStart = processedOf(backlog);
+                    cpuAtStart = CpuMeter.now();
+                    probe.measureFromNow();
+                    report.say(steady ? "Warm-up over after %.0f s (backlog peaked at %,d records, now %,d); measuring"
+                                    : "Warm-up cut off at %.0f s with the backlog still at %,d records (peak %,d): the "
+                                    + "feature store does not keep up; measuring anyway", (now - start) / 1e9,
+                            steady ? peakBacklog : backlogNow, steady ? backlogNow : peakBacklog);
+                }
+            }
+            if (tick % 5 == 0) {
+                final long sent = producer.sent();
+                final Latencies.Summary sofar = probe.summary();
+                report.say("  %,.0f events/s produced, %,d acknowledged in all; backlog %,d records; markers: %d seen (p50 %.0f ms, "
+                                + "p99 %.0f ms so far), %d pending, oldest %.0f ms",
+                        (sent - lastSent) / ((now - lastAt) / 1e9), producer.acknowledged(), backlogNow, sofar.count(),
+                        sofar.p50Ms(), sofar.p99Ms(), probe.pendingCount(), probe.oldestPendingMs());
+                lastSent = sent;
+                lastAt = now;
+            }
         }
+        final double warmupSeconds = (measureFrom - start) / 1e9;
         final long ackedAtEnd = producer.acknowledged();
+        final long processedAtEnd = processedOf(backlog);
         final CpuMeter.Snapshot cpuAtEnd = CpuMeter.now();
         producer.stopMarkers();
         report.say("Measured window over; waiting up to %d s (load still on) for the last markers to show ...", DRAIN.toSeconds());
@@ -136,9 +167,24 @@ public final class FreshnessBenchmark {
         final double unseenOldestMs = unseen.stream().mapToDouble(marker -> (System.nanoTime() - marker.producedNanos()) / 1e6)
                 .max().orElse(0);
         final long backlogEnd = backlogOf(backlog);
-        return new Result((ackedAtEnd - ackedAtStart) / (options.duration().toNanos() / 1e9), producer.sent(),
-                producer.failed(), probe.summary(), unseen.size(), unseenOldestMs, probe.polls(), probe.pollFailures(),
-                backlogEnd, CpuMeter.othersPercent(cpuAtStart, cpuAtEnd), CpuMeter.oursPercent(cpuAtStart, cpuAtEnd));
+        final Map<String, Latencies.Summary> byMarker = new java.util.LinkedHashMap<>();
+        for (final String marker : markers) {
+            byMarker.put(marker, probe.summary(marker));
+        }
+        final double seconds = options.duration().toNanos() / 1e9;
+        return new Result((ackedAtEnd - ackedAtStart) / seconds, (processedAtEnd - processedAtStart) / seconds,
+                producer.sent(), producer.failed(), warmupSeconds, peakBacklog, steady, probe.summary(), byMarker,
+                unseen.size(), unseenOldestMs, probe.polls(), probe.pollFailures(), backlogEnd,
+                CpuMeter.othersPercent(cpuAtStart, cpuAtEnd), CpuMeter.oursPercent(cpuAtStart, cpuAtEnd));
+    }
+
+    /** Events of the events topic the feature store has committed as processed; -1 if the broker did not say. */
+    private static long processedOf(final Backlog backlog) {
+        try {
+            return backlog.now().eventsCommitted();
+        } catch (final RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long backlogOf(final Backlog backlog) {
@@ -147,6 +193,22 @@ public final class FreshnessBenchmark {
         } catch (final RuntimeException e) {
             return -1;
         }
+    }
+
+    /** Commit and processing figures of each stream thread: where a marker waits between its fetch and a read. */
+    static String threadMetrics(final org.apache.kafka.streams.KafkaStreams streams) {
+        final java.util.Set<String> wanted = java.util.Set.of("commit-latency-avg", "commit-latency-max", "commit-rate",
+                "process-rate", "process-latency-avg", "poll-latency-avg", "poll-records-avg", "blocked-time-ns-total");
+        final java.util.Map<String, java.util.Map<String, String>> byThread = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && wanted.contains(name.name())
+                    && metric.metricValue() instanceof Number value) {
+                final String thread = name.tags().getOrDefault("thread-id", "?").replaceAll(".*-(StreamThread-\\d+)$", "$1");
+                byThread.computeIfAbsent(thread, t -> new java.util.TreeMap<>()).put(name.name(),
+                        String.format(Locale.ROOT, "%.1f", value.doubleValue()));
+            }
+        });
+        return byThread.toString();
     }
 
     /** One user id per partition, so every partition's path is measured in turn. */
@@ -171,13 +233,23 @@ public final class FreshnessBenchmark {
                         + "default features file; producer linger.ms %d, acks=all, idempotent%n",
                 options.guarantee(), options.commitIntervalMs(), options.streamThreads(), options.partitions(),
                 PacedProducer.LINGER_MS);
-        out.printf(Locale.ROOT, "load: %,.0f events/s acknowledged over the %d s measured (target %,.0f), %,d events in all, "
-                        + "%d failed; backlog at the end %,d records%n", result.rateEps(), options.duration().toSeconds(),
-                options.rate(), result.events(), result.failed(), result.backlogEnd());
+        out.printf(Locale.ROOT, "warm-up: %.0f s; backlog peaked at %,d records; %s%n", result.warmupSeconds(),
+                result.warmupPeakBacklog(), result.steady() ? "steady (backlog under half a second of events) when the "
+                        + "measurement began" : "NOT steady when the measurement began: the feature store did not catch up");
+        out.printf(Locale.ROOT, "load: %,.0f events/s acknowledged over the %d s measured (target %,.0f), %,.0f events/s "
+                        + "processed (committed) meanwhile; %,d events in all, %d failed; backlog at the end %,d records%n",
+                result.rateEps(), options.duration().toSeconds(), options.rate(), result.processedEps(), result.events(),
+                result.failed(), result.backlogEnd());
         out.printf(Locale.ROOT, "freshness (produce -> first read showing it), %d markers: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
                         + "p99.9 %.1f ms, max %.1f ms; %d never seen%s%n", freshness.count(), freshness.p50Ms(),
                 freshness.p90Ms(), freshness.p99Ms(), freshness.p999Ms(), freshness.maxMs(), result.unseen(),
                 result.unseen() > 0 ? String.format(Locale.ROOT, " (oldest %.0f ms old)", result.unseenOldestMs()) : "");
+        final OwnerPartition owner = new OwnerPartition(options.partitions());
+        for (final Map.Entry<String, Latencies.Summary> marker : result.byMarker().entrySet()) {
+            out.printf(Locale.ROOT, "  partition %d (%s): %d markers, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    owner.of(marker.getKey()), marker.getKey(), marker.getValue().count(), marker.getValue().p50Ms(),
+                    marker.getValue().p99Ms(), marker.getValue().maxMs());
+        }
         out.printf(Locale.ROOT, "reads: %,d polls, %d failed; CPU: this benchmark %.0f%%, other processes %.0f%% of the machine%n",
                 result.polls(), result.pollFailures(), result.oursCpuPercent(), result.othersCpuPercent());
         // A marker never seen is at least as late as the run is long: it counts as the slowest.
@@ -190,6 +262,10 @@ public final class FreshnessBenchmark {
         report.put("commit_interval_ms", options.commitIntervalMs());
         report.put("rate_eps", result.rateEps(), 0);
         report.put("target_rate_eps", options.rate(), 0);
+        report.put("processed_eps", result.processedEps(), 0);
+        report.put("steady", Boolean.toString(result.steady()));
+        report.put("warmup_s", result.warmupSeconds(), 0);
+        report.put("warmup_backlog_peak", result.warmupPeakBacklog());
         report.put("markers", freshness.count());
         report.put("unseen", result.unseen());
         report.put("freshness_p50_ms", freshness.p50Ms(), 1);

@@ -31,6 +31,7 @@ final class MarkerProbe implements PacedProducer.MarkerListener, AutoCloseable {
     private final long pollEveryNanos;
     private final Map<String, Deque<PacedProducer.Marker>> pending = new HashMap<>();
     private final Latencies measured = new Latencies(4_096);
+    private final Map<String, Latencies> measuredByUser = new HashMap<>();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong pollFailures = new AtomicLong();
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -44,6 +45,7 @@ final class MarkerProbe implements PacedProducer.MarkerListener, AutoCloseable {
         for (int i = 0; i < markerUsers.size(); i++) {
             body.append(i == 0 ? "\"" : ",\"").append(markerUsers.get(i)).append('"');
             pending.put(markerUsers.get(i), new ArrayDeque<>());
+            measuredByUser.put(markerUsers.get(i), new Latencies(1_024));
         }
         body.append("],\"features\":[\"last_event_time\"]}");
         this.request = HttpConnection.postJson(api.getHost(), api.getPort(), "/v1/features/user:batch",
@@ -88,6 +90,11 @@ final class MarkerProbe implements PacedProducer.MarkerListener, AutoCloseable {
 
     synchronized Latencies.Summary summary() {
         return Latencies.summarize(List.of(measured));
+    }
+
+    /** The freshness of one marker user's markers (one user per partition). */
+    synchronized Latencies.Summary summary(final String user) {
+        return Latencies.summarize(List.of(measuredByUser.get(user)));
     }
 
     long polls() {
@@ -156,6 +163,7 @@ final class MarkerProbe implements PacedProducer.MarkerListener, AutoCloseable {
                 final PacedProducer.Marker marker = markers.pollFirst();
                 if (marker.producedNanos() >= measureFromNanos) {
                     measured.record(answeredNanos - marker.producedNanos());
+                    measuredByUser.get(marker.user()).record(answeredNanos - marker.producedNanos());
                 }
             }
         }

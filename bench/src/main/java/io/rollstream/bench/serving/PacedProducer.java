@@ -19,9 +19,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Produces pre-encoded events at a steady rate from one thread (every 200 µs it sends what is due
- * by then), and every {@code markerEvery} a marker event for the next marker user in turn, through
- * the same producer, so markers queue behind the load exactly as any event does. A marker is
- * handed to its listener just before it is sent, with the instant of sending.
+ * by then), after a linear ramp from 0 over {@code ramp} so that a cold JVM (JIT, empty caches)
+ * does not start with a backlog it may never work off; and every {@code markerEvery} a marker
+ * event for the next marker user in turn, through the same producer, so markers queue behind the
+ * load exactly as any event does. A marker is handed to its listener just before it is sent, with
+ * the instant of sending.
  */
 final class PacedProducer implements AutoCloseable {
 
@@ -40,6 +42,7 @@ final class PacedProducer implements AutoCloseable {
     private final PreEncodedEvents events;
     private final Serializer<ClickEvent> serializer;
     private final double rate;
+    private final long rampNanos;
     private final List<String> markerUsers;
     private final long markerEveryNanos;
     private final MarkerListener listener;
@@ -52,8 +55,8 @@ final class PacedProducer implements AutoCloseable {
     private volatile boolean markersOn = true;
 
     PacedProducer(final String bootstrapServers, final String topic, final PreEncodedEvents events,
-                  final Serializer<ClickEvent> serializer, final double rate, final List<String> markerUsers,
-                  final Duration markerEvery, final MarkerListener listener) {
+                  final Serializer<ClickEvent> serializer, final double rate, final Duration ramp,
+                  final List<String> markerUsers, final Duration markerEvery, final MarkerListener listener) {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -64,6 +67,7 @@ final class PacedProducer implements AutoCloseable {
         this.events = events;
         this.serializer = serializer;
         this.rate = rate;
+        this.rampNanos = ramp.toNanos();
         this.markerUsers = List.copyOf(markerUsers);
         this.markerEveryNanos = markerEvery.toNanos();
         this.listener = listener;
@@ -95,7 +99,7 @@ final class PacedProducer implements AutoCloseable {
                     send(user, value);
                     nextMarker += markerEveryNanos;
                 }
-                final long due = (long) ((now - start) / 1e9 * rate);
+                final long due = due(now - start);
                 final long wallMillis = System.currentTimeMillis();
                 while (sequence < due && running) {
                     send(events.key(sequence), events.value(sequence, wallMillis));
@@ -106,6 +110,13 @@ final class PacedProducer implements AutoCloseable {
         } catch (final RuntimeException e) {
             firstFailure.compareAndSet(null, e);
         }
+    }
+
+    /** Events due {@code elapsed} after the start: the integral of a rate ramping linearly up to {@code rate}. */
+    long due(final long elapsedNanos) {
+        final double seconds = elapsedNanos / 1e9;
+        final double ramp = rampNanos / 1e9;
+        return (long) (seconds < ramp ? rate * seconds * seconds / (2 * ramp) : rate * (seconds - ramp / 2));
     }
 
     private void send(final String key, final byte[] value) {

@@ -6,13 +6,16 @@ import java.nio.file.Path;
 
 /**
  * How much of the machine's CPU other processes (and the hypervisor, as steal time) took while a
- * variant ran. Throughput on a shared 2-core machine means little if a build was running beside
- * it, so each measurement carries this number. Linux only; elsewhere it is unknown (NaN).
+ * variant ran, and how much this process used. Throughput on a shared 2-core machine means little
+ * if a build was running beside it, so each measurement carries both. Linux only; elsewhere they
+ * are unknown (NaN).
  */
 final class CpuShare {
 
     private static final Path MACHINE = Path.of("/proc/stat");
     private static final Path SELF = Path.of("/proc/self/stat");
+    /** Jiffies per second in /proc: USER_HZ, 100 on every Linux architecture in use. */
+    private static final double USER_HZ = 100;
 
     /** Jiffies the machine was busy and in total, and jiffies this process used, at one moment. */
     record Snapshot(long machineBusy, long machineTotal, long self) {
@@ -46,6 +49,18 @@ final class CpuShare {
         } catch (final IOException | RuntimeException e) {
             return Snapshot.UNKNOWN;
         }
+    }
+
+    /**
+     * CPU seconds this process used between the snapshots (all its threads: stream threads, the
+     * in-process broker, GC, RocksDB), NaN if unknown. Unlike a rate, barely moved by other
+     * processes taking CPUs away: the measure of cost to compare on a shared machine.
+     */
+    static double selfSecondsBetween(final Snapshot from, final Snapshot to) {
+        if (!from.known() || !to.known()) {
+            return Double.NaN;
+        }
+        return (to.self() - from.self()) / USER_HZ;
     }
 
     /** Share of all the machine's CPU time between the snapshots that went to other processes, 0..1. */

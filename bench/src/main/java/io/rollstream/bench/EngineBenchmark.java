@@ -137,7 +137,8 @@ public final class EngineBenchmark {
         out.println("driver: a real Kafka broker in this process (in-process KRaft); each variant is its own application with a");
         out.println("        fresh application.id and state, from the earliest offset; timed from the first record consumed to");
         out.println("        the commit covering its last record (committed offsets read every 50 ms); each line says how much");
-        out.println("        of the machine's CPU other processes took meanwhile: figures from a busy machine are not comparable");
+        out.println("        of the machine's CPU other processes took meanwhile, and events per CPU-second this process (application,");
+        out.println("        broker, GC, RocksDB) used: rates from a busy machine are not comparable, CPU-seconds nearly are");
         out.printf("settings, identical for all: %d stream thread(s), commit.interval.ms=%d, statestore.cache.max.bytes=Kafka default,%n",
                 options.streamThreads(), options.commitInterval().toMillis());
         out.printf("        changelogs on, rocksdb.config.setter=BoundedMemoryRocksDBConfig (%,d MiB shared), guarantees %s;%n",
@@ -195,8 +196,9 @@ public final class EngineBenchmark {
     }
 
     private void print(final Measurement m) {
-        out.printf("%-15s %-16s %,11d events %8.2f s %10s events/s  (other processes: %s CPU)%s%n", m.variant().label(),
-                m.guarantee(), m.events(), m.seconds(), rate(m.eventsPerSecond()),
+        out.printf("%-15s %-16s %,11d events %8.2f s %10s events/s %10s events/CPU-s  (other processes: %s CPU)%s%n",
+                m.variant().label(), m.guarantee(), m.events(), m.seconds(), rate(m.eventsPerSecond()),
+                Double.isNaN(m.cpuSeconds()) ? "?" : rate(m.eventsPerCpuSecond()),
                 Double.isNaN(m.othersCpuShare()) ? "?" : String.format("%.0f%%", 100 * m.othersCpuShare()),
                 m.coveredWholeInput() ? "" : String.format(
                         "  (bounded: %.1f%% of the input; all of it would take about %.0f min at this rate)",
@@ -214,7 +216,8 @@ public final class EngineBenchmark {
 
     private void printRatios(final String guarantee, final Measurement count, final Measurement rollstream, final Measurement dsl) {
         final double vsCount = rollstream.eventsPerSecond() / count.eventsPerSecond();
-        out.printf("ratios (%s): (b)/(a) = %.2f (target >= 0.5: %s)", guarantee, vsCount, vsCount >= 0.5 ? "met" : "missed");
+        out.printf("ratios (%s): (b)/(a) = %.2f (target >= 0.5: %s), per CPU-second %.2f", guarantee, vsCount,
+                vsCount >= 0.5 ? "met" : "missed", rollstream.eventsPerCpuSecond() / count.eventsPerCpuSecond());
         if (dsl != null) {
             final double vsDsl = rollstream.eventsPerSecond() / dsl.eventsPerSecond();
             out.printf(", (b)/(c) = %,.1f (target >= 10: %s)", vsDsl, vsDsl >= 10 ? "met" : "missed");
@@ -243,7 +246,10 @@ public final class EngineBenchmark {
                 line.put("dsl_eps" + suffix, dsl.eventsPerSecond(), decimalsFor(dsl.eventsPerSecond()))
                         .put("dsl_events" + suffix, dsl.events());
             }
-            line.put("ratio_vs_count" + suffix, rollstream.eventsPerSecond() / count.eventsPerSecond(), 2);
+            line.put("ratio_vs_count" + suffix, rollstream.eventsPerSecond() / count.eventsPerSecond(), 2)
+                    .put("count_cpu_eps" + suffix, count.eventsPerCpuSecond(), decimalsFor(count.eventsPerCpuSecond()))
+                    .put("rollstream_cpu_eps" + suffix, rollstream.eventsPerCpuSecond(), decimalsFor(rollstream.eventsPerCpuSecond()))
+                    .put("ratio_vs_count_cpu" + suffix, rollstream.eventsPerCpuSecond() / count.eventsPerCpuSecond(), 2);
             if (dsl == null) {
                 line.put("ratio_vs_dsl" + suffix, "n/a");
             } else {

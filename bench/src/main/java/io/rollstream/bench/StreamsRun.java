@@ -146,9 +146,9 @@ final class StreamsRun {
                 throw new IllegalStateException(variant.label() + " (" + guarantee + ") committed no record within its budget of "
                         + DurationText.of(limits.budget()) + "; give it a longer budget");
             }
+            final CpuShare.Snapshot start = cpuAtStart == null ? CpuShare.Snapshot.UNKNOWN : cpuAtStart;
             return new Measurement(variant, guarantee, last.input(), (lastChangeNanos - clock.firstRecordNanos()) / 1e9,
-                    inputEvents, CpuShare.othersBetween(cpuAtStart == null ? CpuShare.Snapshot.UNKNOWN : cpuAtStart,
-                    cpuAtLastChange));
+                    inputEvents, CpuShare.othersBetween(start, cpuAtLastChange), CpuShare.selfSecondsBetween(start, cpuAtLastChange));
         }
 
         private void failIfBroken() {

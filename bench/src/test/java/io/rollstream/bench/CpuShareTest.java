@@ -16,8 +16,17 @@ class CpuShareTest {
     }
 
     @Test
+    void shouldCountThisProcesssJiffiesAsHundredthsOfASecond() {
+        final CpuShare.Snapshot from = new CpuShare.Snapshot(1_000, 10_000, 300);
+        final CpuShare.Snapshot to = new CpuShare.Snapshot(1_150, 10_200, 450);
+
+        assertThat(CpuShare.selfSecondsBetween(from, to)).isEqualTo(1.5);
+    }
+
+    @Test
     void shouldBeUnknownWithoutProcStat() {
         assertThat(CpuShare.othersBetween(CpuShare.Snapshot.UNKNOWN, CpuShare.Snapshot.UNKNOWN)).isNaN();
+        assertThat(CpuShare.selfSecondsBetween(CpuShare.Snapshot.UNKNOWN, CpuShare.Snapshot.UNKNOWN)).isNaN();
     }
 
     @Test

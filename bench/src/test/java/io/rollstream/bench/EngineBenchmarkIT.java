@@ -31,7 +31,8 @@ class EngineBenchmarkIT {
         assertThat(report.find(Variant.DSL, "exactly_once_v2").orElseThrow().events()).isBetween(1L, EVENTS);
         final String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertThat(lines[lines.length - 1]).startsWith("events=20000 users=500 ")
-                .contains(" count_eps=", " rollstream_eps=", " dsl_eps=", " ratio_vs_count=", " ratio_vs_dsl=", " peak_rss_mb=");
+                .contains(" count_eps=", " rollstream_eps=", " dsl_eps=", " ratio_vs_count=", " ratio_vs_dsl=", " rollstream_cpu_eps=", " ratio_vs_count_cpu=",
+                        " peak_rss_mb=");
         assertThat(String.join("\n", lines)).contains("clickstream.events.dlq +0, clickstream.events.rekeyed +0");
     }
 }

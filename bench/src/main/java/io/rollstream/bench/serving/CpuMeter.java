@@ -40,6 +40,15 @@ final class CpuMeter {
         }
     }
 
+    /** CPU time one process used so far (user and system, its threads only), in jiffies; -1 if unknown. */
+    static long processJiffies(final long pid) {
+        final long jiffies = jiffies(pid, false);
+        return jiffies == 0 ? -1 : jiffies;
+    }
+
+    /** Jiffies per second (USER_HZ): 100 on Linux everywhere that matters. */
+    static final double JIFFIES_PER_SECOND = 100.0;
+
     private static long jiffies(final long pid, final boolean withReapedChildren) {
         try {
             final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

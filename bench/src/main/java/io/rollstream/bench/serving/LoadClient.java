@@ -175,6 +175,7 @@ public final class LoadClient {
         put(result, "target_rate", String.format(Locale.ROOT, "%.0f", rate));
         put(result, "connections", Integer.toString(connections));
         put(result, "requests", Long.toString(summary.count()));
+        put(result, "completed", Long.toString(completed.sum()));
         put(result, "seconds", String.format(Locale.ROOT, "%.1f", seconds));
         put(result, "qps", String.format(Locale.ROOT, "%.1f", summary.count() / seconds));
         put(result, "errors", Long.toString(errors.sum()));

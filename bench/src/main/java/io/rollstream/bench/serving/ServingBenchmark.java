@@ -55,7 +55,17 @@ public final class ServingBenchmark {
 
     /** One measured phase: what the tool said, and the CPU the rest of the machine took meanwhile. */
     private record Phase(String name, double qps, double p50Ms, double p99Ms, double p999Ms, double maxMs, long errors,
-                         double othersCpuPercent, double oursCpuPercent, String detail) {
+                         double othersCpuPercent, double oursCpuPercent, double serverCpuUsPerRequest, String detail) {
+    }
+
+    /** CPU the serving process used per request answered, in microseconds: robust to other processes' load. */
+    private static double cpuPerRequestUs(final long serverPid, final long jiffiesBefore, final double qps,
+                                          final double seconds) {
+        final long after = CpuMeter.processJiffies(serverPid);
+        if (jiffiesBefore < 0 || after < 0 || qps <= 0) {
+            return Double.NaN;
+        }
+        return (after - jiffiesBefore) / CpuMeter.JIFFIES_PER_SECOND * 1e6 / (qps * seconds);
     }
 
     public void run() throws IOException, InterruptedException {
@@ -125,17 +135,21 @@ public final class ServingBenchmark {
                 report.say("Redis (pid %d, port %d) holds %,d values; redis-benchmark GET, %d clients, %,d requests ...",
                         redis.pid(), redis.port(), options.users(), options.maxConnections(), options.redisRequests());
                 final CpuMeter.Snapshot before = CpuMeter.now();
+                final long redisJiffies = CpuMeter.processJiffies(redis.pid());
+                final long redisStart = System.nanoTime();
                 final RedisBaseline.Result result = redis.benchmark(redisBenchmark, options.users(), options.redisRequests(),
                         options.maxConnections(), report.progress());
+                final double redisSeconds = (System.nanoTime() - redisStart) / 1e9;
                 final CpuMeter.Snapshot after = CpuMeter.now();
                 redisMax = new Phase("redis-max", result.qps(), result.p50Ms(), result.p99Ms(), result.p999Ms(), result.maxMs(),
                         0, CpuMeter.othersPercent(before, after), CpuMeter.oursPercent(before, after),
+                        cpuPerRequestUs(redis.pid(), redisJiffies, result.requests() / redisSeconds, redisSeconds),
                         "redis-benchmark -c " + options.maxConnections() + " -P 1");
                 phases.add(redisMax);
                 report.say("Redis GETs at a fixed %,.0f/s through the same Java load client, %d s ...", options.singleRate(),
                         options.fixedDuration().toSeconds() / 2);
                 redisFixed = measureJava("redis-fixed", "redis", options.singleRate(), options.fixedConnections(),
-                        options.fixedDuration().dividedBy(2), redis.port());
+                        options.fixedDuration().dividedBy(2), redis.port(), redis.pid());
                 phases.add(redisFixed);
             }
             report.say("Redis stopped; stopping the feature store ...");
@@ -186,13 +200,27 @@ public final class ServingBenchmark {
 
     private Phase measureJava(final String name, final String kind, final double rate, final int connections,
                               final Duration duration, final int port) throws IOException, InterruptedException {
+        return measureJava(name, kind, rate, connections, duration, port, ProcessHandle.current().pid());
+    }
+
+    /**
+     * @param serverPid the process answering, whose CPU per request is reported: over the client's whole run (its
+     *                  2 s warm-up included) divided by every request it completed
+     */
+    private Phase measureJava(final String name, final String kind, final double rate, final int connections,
+                              final Duration duration, final int port, final long serverPid)
+            throws IOException, InterruptedException {
         final CpuMeter.Snapshot before = CpuMeter.now();
+        final long serverJiffies = CpuMeter.processJiffies(serverPid);
         final Map<String, String> result = javaLoad(kind, rate, connections, duration, port, Duration.ofSeconds(2));
+        final long serverJiffiesAfter = CpuMeter.processJiffies(serverPid);
         final CpuMeter.Snapshot after = CpuMeter.now();
         final Phase phase = new Phase(name, number(result, "qps"), number(result, "p50_ms"), number(result, "p99_ms"),
                 number(result, "p999_ms"), number(result, "max_ms"),
                 Long.parseLong(result.get("errors")) + Long.parseLong(result.get("not_ok")),
                 CpuMeter.othersPercent(before, after), CpuMeter.oursPercent(before, after),
+                serverJiffies < 0 || serverJiffiesAfter < 0 ? Double.NaN : (serverJiffiesAfter - serverJiffies)
+                        / CpuMeter.JIFFIES_PER_SECOND * 1e6 / number(result, "completed"),
                 "Java load client, open loop at " + String.format(Locale.ROOT, "%.0f", rate) + "/s, " + connections
                         + " connections, " + result.get("late") + " requests timed from their due time");
         report.say("  %s: %,.0f/s, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms, %d errors; other processes took %.0f%% of the CPU",
@@ -229,10 +257,12 @@ public final class ServingBenchmark {
 
     private Phase measureWrk(final String name, final WrkRun run) throws IOException, InterruptedException {
         final CpuMeter.Snapshot before = CpuMeter.now();
+        final long serverJiffies = CpuMeter.processJiffies(ProcessHandle.current().pid());
         final WrkLoad.Result result = run.run();
         final CpuMeter.Snapshot after = CpuMeter.now();
         final Phase phase = new Phase(name, result.qps(), result.p50Ms(), result.p99Ms(), result.p999Ms(), result.maxMs(),
                 result.errors() + result.notOk(), CpuMeter.othersPercent(before, after), CpuMeter.oursPercent(before, after),
+                cpuPerRequestUs(ProcessHandle.current().pid(), serverJiffies, result.qps(), result.seconds()),
                 "wrk, closed loop");
         report.say("  %s: %,.0f/s, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms, %d errors; other processes took %.0f%% of the CPU",
                 name, phase.qps(), phase.p50Ms(), phase.p99Ms(), phase.p999Ms(), phase.maxMs(), phase.errors(),
@@ -245,13 +275,15 @@ public final class ServingBenchmark {
                         + "%,d users with %d events each; answers %.0f bytes (Redis values %.0f bytes)%n",
                 options.guarantee(), options.streamThreads(), options.partitions(), options.users(), options.eventsPerUser(),
                 singleBytes, redisBytes);
-        out.printf("%-13s %10s %9s %9s %9s %9s %7s %8s  %s%n", "phase", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-                "errors", "others%", "how");
+        out.printf("%-13s %10s %9s %9s %9s %9s %7s %8s %11s  %s%n", "phase", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                "errors", "others%", "server CPU", "how");
         for (final Phase phase : phases) {
-            out.printf(Locale.ROOT, "%-13s %10.0f %9.3f %9.3f %9.3f %9.3f %7d %7.0f%%  %s%n", phase.name(), phase.qps(),
+            out.printf(Locale.ROOT, "%-13s %10.0f %9.3f %9.3f %9.3f %9.3f %7d %7.0f%% %8.0f us  %s%n", phase.name(), phase.qps(),
                     phase.p50Ms(), phase.p99Ms(), phase.p999Ms(), phase.maxMs(), phase.errors(), phase.othersCpuPercent(),
-                    phase.detail());
+                    phase.serverCpuUsPerRequest(), phase.detail());
         }
+        out.println("(server CPU: CPU time of the answering process per request; for the feature store that process also "
+                + "holds the idle broker and stream threads)");
     }
 
     private void summarize(final Phase singleFixed, final Phase singleMax, final Phase batchFixed, final Phase batchMax,
@@ -284,6 +316,9 @@ public final class ServingBenchmark {
         report.put("p99_redis_ms", redisMax.p99Ms(), 3);
         report.put("p99_redis_fixed_ms", redisFixed.p99Ms(), 3);
         report.put("qps_ratio_vs_redis", ratio, 2);
+        report.put("cpu_us_single", singleMax.serverCpuUsPerRequest(), 0);
+        report.put("cpu_us_batch100", batchMax.serverCpuUsPerRequest(), 0);
+        report.put("cpu_us_redis", redisMax.serverCpuUsPerRequest(), 1);
         report.put("errors", phases.stream().mapToLong(Phase::errors).sum());
         report.put("others_cpu_pct_max", phases.stream().mapToDouble(Phase::othersCpuPercent).max().orElse(Double.NaN), 0);
         report.put("targets_met", Boolean.toString(singleFixed.p99Ms() <= 2 && batchFixed.p99Ms() <= 10 && ratio >= 0.5));

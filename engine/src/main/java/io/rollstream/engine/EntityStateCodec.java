@@ -1,82 +1,208 @@
 package io.rollstream.engine;
 
+import io.rollstream.engine.io.ByteReader;
+import io.rollstream.engine.io.ByteWriter;
 import io.rollstream.engine.aggregation.VarInts;
 import io.rollstream.engine.tile.TileLayout;
 import io.rollstream.engine.tile.TileSeries;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Binary form of {@link EntityState} as stored in RocksDB and its changelog. Compact because it is
- * written on every event: tile starts as varint tile numbers relative to the previous tile, a
- * presence bitmap per tile, then only the slots that hold something.
+ * Binary form of {@link EntityState} as stored in RocksDB and its changelog: one <em>head</em>
+ * record per entity, plus one record per tile that is stored alone.
+ *
+ * <p>Why not one record per entity: the state of an active user runs to hundreds of kilobytes
+ * (every tile of a long window holds its own sketches), and it changes in every commit. Written
+ * whole, it was re-encoded and sent to the changelog ten times a second. Now a tile that is no
+ * longer the newest of its width — sealed: only a late event can still change it — and whose image
+ * is at least {@code aloneBytes} long is written once under its own key, and again only when a
+ * late event changes it. Everything else (the newest tiles, small sealed tiles) travels in the
+ * head, assembled from each tile's cached image, so a commit re-encodes only the tiles events
+ * changed. Most entities are small and have a head only: one record, as before.
  *
  * <pre>
- * format:byte  fingerprint:int  newestEventTime:long
- * per layout: tileCount:varint, then per tile: tileNumberDelta:varint bitmap:byte[ceil(slots/8)] slot*
+ * head:  format:byte(2)  fingerprint:int  newestEventTime:long  aloneTilesInAll:varint
+ *        per layout: inlineTiles:varint  aloneTiles:varint
+ *                    per inline tile: tileNumber:varint (zigzag for the first, then delta)  imageLength:varint  image
+ * tile image: bitmap:byte[ceil(slots/8)]  then each present slot's accumulator
  * </pre>
+ *
+ * The head counts the tiles stored alone, so a reader that finds another number knows it read a
+ * torn or corrupt entity. Encoding reuses buffers: one codec per writing thread; decoding is safe
+ * from any thread.
  */
 public final class EntityStateCodec {
 
-    static final byte FORMAT = 1;
+    static final byte FORMAT = 2;
 
-    private final FeatureSet featureSet;
+    /** Sealed tiles whose image has at least this many bytes are stored under their own key. */
+    public static final int DEFAULT_ALONE_BYTES = 128;
 
-    public EntityStateCodec(final FeatureSet featureSet) {
-        this.featureSet = featureSet;
+    /** Stands for the image of a tile stored alone and unchanged since: not needed to write the head. */
+    private static final byte[] WRITTEN_ALONE = new byte[0];
+
+    /** Where {@link #writeChanges} puts the records of one entity. */
+    public interface Records {
+        /** The tile's record, to be written (or overwritten). */
+        void tile(int layout, long tileStart, byte[] image);
+
+        /** The tile's record, to be deleted: the tile left every window. */
+        void tileDeleted(int layout, long tileStart);
+
+        /** The entity's head record, to be written; comes after its tiles. */
+        void head(byte[] head);
     }
 
-    public byte[] encode(final EntityState state) {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeInt(featureSet.fingerprint());
-            out.writeLong(state.newestEventTime());
-            final List<TileLayout> layouts = featureSet.layouts();
-            final List<FeatureDefinition> features = featureSet.features();
-            for (int l = 0; l < layouts.size(); l++) {
-                final TileLayout layout = layouts.get(l);
-                final TileSeries series = state.series(l);
-                VarInts.writeVarLong(out, series.size());
-                long previousTile = 0;
-                final byte[] bitmap = new byte[(layout.slots() + 7) / 8];
-                for (int t = 0; t < series.size(); t++) {
-                    final long tileNumber = Math.floorDiv(series.startAt(t), layout.widthMs());
-                    VarInts.writeVarLong(out, t == 0 ? zigzag(tileNumber) : tileNumber - previousTile);
-                    previousTile = tileNumber;
-                    final Object[] slots = series.slotsAt(t);
-                    java.util.Arrays.fill(bitmap, (byte) 0);
-                    for (int s = 0; s < slots.length; s++) {
-                        if (slots[s] != null) {
-                            bitmap[s >>> 3] |= (byte) (1 << (s & 7));
-                        }
-                    }
-                    out.write(bitmap);
-                    for (int s = 0; s < slots.length; s++) {
-                        if (slots[s] != null) {
-                            features.get(layout.slotFeatures()[s]).write(slots[s], out);
-                        }
-                    }
-                }
-            }
-        } catch (final IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
+    /** A tile record read from storage. */
+    public record StoredTile(int layout, long tileStart, byte[] image) {
+    }
+
+    private final FeatureSet featureSet;
+    private final int aloneBytes;
+    private final ByteWriter tileWriter = new ByteWriter(256);
+    private final ByteWriter headWriter = new ByteWriter(1024);
+
+    public EntityStateCodec(final FeatureSet featureSet) {
+        this(featureSet, DEFAULT_ALONE_BYTES);
+    }
+
+    /** @param aloneBytes the image size from which a sealed tile gets a key of its own; 0: every sealed tile */
+    public EntityStateCodec(final FeatureSet featureSet, final int aloneBytes) {
+        if (aloneBytes < 0) {
+            throw new IllegalArgumentException("aloneBytes must be at least 0, was " + aloneBytes);
         }
-        return bytes.toByteArray();
+        this.featureSet = featureSet;
+        this.aloneBytes = aloneBytes;
     }
 
     /**
-     * @throws IllegalStateException when the bytes were written for another feature definition or
-     *                               format: such state must be rebuilt, never reinterpreted
+     * Emits what storage must write so that it holds {@code state}, given that it held the state as
+     * last written or read with images: changed tiles stored alone, tiles newly stored alone,
+     * deletions of evicted ones, then the head.
      */
-    public EntityState decode(final byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+    public void writeChanges(final EntityState state, final Records out) {
+        final List<TileLayout> layouts = featureSet.layouts();
+        final int[] aloneCounts = new int[layouts.size()];
+        for (int l = 0; l < layouts.size(); l++) {
+            final TileSeries series = state.series(l);
+            final int newest = series.size() - 1;
+            for (int t = 0; t <= newest; t++) {
+                byte[] image = series.imageAt(t);
+                final boolean changed = image == null;
+                if (changed) {
+                    image = encodeTile(layouts.get(l), series.slotsAt(t));
+                    series.setImage(t, image);
+                }
+                if (series.isStoredAlone(t)) {
+                    aloneCounts[l]++;
+                    if (changed) {
+                        out.tile(l, series.startAt(t), image);
+                        series.setImage(t, WRITTEN_ALONE);
+                    }
+                } else if (t < newest && image.length >= aloneBytes) {
+                    aloneCounts[l]++;
+                    series.markStoredAlone(t);
+                    out.tile(l, series.startAt(t), image);
+                    series.setImage(t, WRITTEN_ALONE);
+                }
+            }
+            for (final long evicted : series.drainEvictedStoredAlone()) {
+                out.tileDeleted(l, evicted);
+            }
+        }
+        out.head(encodeHead(state, aloneCounts));
+    }
+
+    private byte[] encodeHead(final EntityState state, final int[] aloneCounts) {
+        final ByteWriter head = headWriter;
+        head.reset();
+        try {
+            head.writeByte(FORMAT);
+            head.writeInt(featureSet.fingerprint());
+            head.writeLong(state.newestEventTime());
+            int aloneInAll = 0;
+            for (final int count : aloneCounts) {
+                aloneInAll += count;
+            }
+            VarInts.writeVarLong(head, aloneInAll);
+            final List<TileLayout> layouts = featureSet.layouts();
+            for (int l = 0; l < layouts.size(); l++) {
+                final TileSeries series = state.series(l);
+                VarInts.writeVarLong(head, series.size() - aloneCounts[l]);
+                VarInts.writeVarLong(head, aloneCounts[l]);
+                long previousTile = 0;
+                boolean first = true;
+                for (int t = 0; t < series.size(); t++) {
+                    if (series.isStoredAlone(t)) {
+                        continue;
+                    }
+                    final long tileNumber = Math.floorDiv(series.startAt(t), layouts.get(l).widthMs());
+                    VarInts.writeVarLong(head, first ? zigzag(tileNumber) : tileNumber - previousTile);
+                    previousTile = tileNumber;
+                    first = false;
+                    final byte[] image = series.imageAt(t);
+                    VarInts.writeVarLong(head, image.length);
+                    head.write(image);
+                }
+            }
+        } catch (final IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return head.toByteArray();
+    }
+
+    private byte[] encodeTile(final TileLayout layout, final Object[] slots) {
+        final ByteWriter out = tileWriter;
+        out.reset();
+        final List<FeatureDefinition> features = featureSet.features();
+        try {
+            final int bitmapBytes = (slots.length + 7) / 8;
+            for (int b = 0; b < bitmapBytes; b++) {
+                int bits = 0;
+                for (int s = b * 8; s < Math.min(slots.length, b * 8 + 8); s++) {
+                    if (slots[s] != null) {
+                        bits |= 1 << (s & 7);
+                    }
+                }
+                out.writeByte(bits);
+            }
+            for (int s = 0; s < slots.length; s++) {
+                if (slots[s] != null) {
+                    features.get(layout.slotFeatures()[s]).write(slots[s], out);
+                }
+            }
+        } catch (final IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Whether the entity of this head has tiles stored under keys of their own, which a reader must
+     * fetch with it; when not, the head alone is the whole entity.
+     */
+    public static boolean hasTilesStoredAlone(final byte[] head) {
+        // format, fingerprint, newest event time, then the total as a varint: 0 is a single 0 byte.
+        final int at = 1 + Integer.BYTES + Long.BYTES;
+        return head.length <= at || head[at] != 0;
+    }
+
+    /**
+     * Rebuilds an entity from its head and the tiles stored alone (each layout's in ascending start
+     * order, as a key range returns them).
+     *
+     * @param keepImages keep each tile's image, as the writer needs to write only what changes later;
+     *                   a reader that only answers queries saves the copies
+     * @throws IllegalStateException when the bytes were written for another feature definition or
+     *                               format (such state must be rebuilt, never reinterpreted), or are
+     *                               corrupt
+     */
+    public EntityState decode(final byte[] head, final List<StoredTile> aloneTiles, final boolean keepImages) {
+        final ByteReader in = new ByteReader(head);
+        try {
             final byte format = in.readByte();
             if (format != FORMAT) {
                 throw new IllegalStateException("entity state has format " + format + ", this engine reads format "
@@ -91,32 +217,83 @@ public final class EntityStateCodec {
             }
             final EntityState state = EntityState.emptyFor(featureSet);
             state.restoreNewestEventTime(in.readLong());
+            VarInts.readVarLong(in); // the total, for readers deciding whether to fetch tiles; counted per layout below
             final List<TileLayout> layouts = featureSet.layouts();
-            final List<FeatureDefinition> features = featureSet.features();
+            int nextAlone = 0;
             for (int l = 0; l < layouts.size(); l++) {
                 final TileLayout layout = layouts.get(l);
                 final TileSeries series = state.series(l);
-                final int tiles = (int) VarInts.readVarLong(in);
+                final int inline = (int) VarInts.readVarLong(in);
+                final int alone = (int) VarInts.readVarLong(in);
+                int aloneEnd = nextAlone;
+                while (aloneEnd < aloneTiles.size() && aloneTiles.get(aloneEnd).layout() == l) {
+                    aloneEnd++;
+                }
+                if (aloneEnd - nextAlone != alone) {
+                    throw corrupt(head, "its head counts " + alone + " tiles stored alone for layout " + l
+                            + ", storage holds " + (aloneEnd - nextAlone));
+                }
                 long tileNumber = 0;
-                final byte[] bitmap = new byte[(layout.slots() + 7) / 8];
-                for (int t = 0; t < tiles; t++) {
+                for (int t = 0; t < inline; t++) {
                     final long delta = VarInts.readVarLong(in);
                     tileNumber = t == 0 ? unzigzag(delta) : tileNumber + delta;
-                    in.readFully(bitmap);
-                    final Object[] slots = new Object[layout.slots()];
-                    for (int s = 0; s < slots.length; s++) {
-                        if ((bitmap[s >>> 3] & (1 << (s & 7))) != 0) {
-                            slots[s] = features.get(layout.slotFeatures()[s]).read(in);
-                        }
+                    final long start = tileNumber * layout.widthMs();
+                    final int length = (int) VarInts.readVarLong(in);
+                    final int offset = in.position();
+                    if (length < 0 || length > in.remaining()) {
+                        throw corrupt(head, "a tile image of " + length + " bytes, " + in.remaining() + " left");
                     }
-                    series.append(tileNumber * layout.widthMs(), slots);
+                    in.skipBytes(length);
+                    // Tiles stored alone are older than the newest; merge them in by start.
+                    while (nextAlone < aloneEnd && aloneTiles.get(nextAlone).tileStart() < start) {
+                        appendAlone(series, layout, aloneTiles.get(nextAlone++), keepImages);
+                    }
+                    series.append(start, decodeTile(layout, head, offset, length),
+                            keepImages ? Arrays.copyOfRange(head, offset, offset + length) : null, false);
                 }
+                while (nextAlone < aloneEnd) {
+                    appendAlone(series, layout, aloneTiles.get(nextAlone++), keepImages);
+                }
+            }
+            if (nextAlone != aloneTiles.size()) {
+                throw corrupt(head, "storage holds " + aloneTiles.size() + " tiles stored alone, its head counts "
+                        + nextAlone);
             }
             return state;
         } catch (final IOException e) {
-            throw new IllegalStateException("entity state of feature set '" + featureSet.entity()
-                    + "' is truncated or corrupt (" + data.length + " bytes): " + e.getMessage(), e);
+            throw corrupt(head, e.getMessage());
         }
+    }
+
+    private void appendAlone(final TileSeries series, final TileLayout layout, final StoredTile tile,
+                             final boolean keepImages) throws IOException {
+        series.append(tile.tileStart(), decodeTile(layout, tile.image(), 0, tile.image().length),
+                keepImages ? WRITTEN_ALONE : null, true);
+    }
+
+    private Object[] decodeTile(final TileLayout layout, final byte[] data, final int offset, final int length)
+            throws IOException {
+        final ByteReader in = new ByteReader(data, offset, length);
+        final int bitmapBytes = (layout.slots() + 7) / 8;
+        final byte[] bitmap = new byte[bitmapBytes];
+        in.readFully(bitmap);
+        final List<FeatureDefinition> features = featureSet.features();
+        final Object[] slots = new Object[layout.slots()];
+        for (int s = 0; s < slots.length; s++) {
+            if ((bitmap[s >>> 3] & (1 << (s & 7))) != 0) {
+                slots[s] = features.get(layout.slotFeatures()[s]).read(in);
+            }
+        }
+        if (in.remaining() != 0) {
+            throw new IOException(in.remaining() + " bytes left over after the tile's accumulators");
+        }
+        return slots;
+    }
+
+    private IllegalStateException corrupt(final byte[] head, final String detail) {
+        return new IllegalStateException("entity state of feature set '" + featureSet.entity()
+                + "' is truncated or corrupt (head of " + head.length + " bytes): " + detail
+                + "; rebuild the state store from the events topic");
     }
 
     private static long zigzag(final long value) {

@@ -60,13 +60,27 @@ public final class RollstreamTopology {
     static final String REKEY_SINK = "rekey-sink";
     static final String USER_ID = "user_id";
 
-    /** Everything the topology needs that is not a constant of the contract. */
+    /**
+     * Everything the topology needs that is not a constant of the contract.
+     *
+     * @param cachedEntitiesPerStore entities each store of each task keeps as live objects
+     *                               ({@link EntityStateStoreBuilder#DEFAULT_CACHED_ENTITIES} by default)
+     */
     public record Settings(FeatureCatalog catalog, Duration maxFutureSkew, int eventPartitions,
-                           Supplier<Deserializer<ClickEvent>> eventDeserializers) {
+                           Supplier<Deserializer<ClickEvent>> eventDeserializers, int cachedEntitiesPerStore) {
         public Settings {
             Objects.requireNonNull(catalog, "catalog");
             Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
             Objects.requireNonNull(eventDeserializers, "eventDeserializers");
+            if (cachedEntitiesPerStore < 1) {
+                throw new IllegalArgumentException("cachedEntitiesPerStore must be at least 1, was " + cachedEntitiesPerStore);
+            }
+        }
+
+        public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
+                        final Supplier<Deserializer<ClickEvent>> eventDeserializers) {
+            this(catalog, maxFutureSkew, eventPartitions, eventDeserializers,
+                    EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES);
         }
     }
 
@@ -115,7 +129,7 @@ public final class RollstreamTopology {
         topology.addSink(ADMIT_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
                 ADMIT);
         for (final FeatureSet set : userKeyed) {
-            addEntity(topology, set, ADMIT);
+            addEntity(topology, set, ADMIT, settings.cachedEntitiesPerStore());
         }
 
         for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
@@ -135,17 +149,18 @@ public final class RollstreamTopology {
                     new IngestProcessorSupplier.Children(entities, deadLetters, null)), source);
             topology.addSink(deadLetters, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(), decode);
             for (final FeatureSet set : field.getValue()) {
-                addEntity(topology, set, decode);
+                addEntity(topology, set, decode, settings.cachedEntitiesPerStore());
             }
         }
         return topology;
     }
 
-    private static void addEntity(final Topology topology, final FeatureSet set, final String parent) {
+    private static void addEntity(final Topology topology, final FeatureSet set, final String parent,
+                                  final int cachedEntities) {
         final String processor = processorName(set);
         final String store = storeName(set);
         topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(new FeatureEngine(set), store), parent);
-        topology.addStateStore(new EntityStateStoreBuilder(store, set, EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES),
+        topology.addStateStore(new EntityStateStoreBuilder(store, set, cachedEntities),
                 processor);
     }
 

@@ -10,6 +10,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
@@ -29,12 +31,24 @@ import java.util.List;
  * its event time. Memory is bounded by the horizon's worth of arrivals, since segments older than
  * it are dropped whole (keying by event time instead would keep ids for the whole allowed
  * lateness, 30 days with the default features).
+ *
+ * <p>Nearly every id is new, and asking the window store costs an iterator per segment; a
+ * {@link RecentEventIds} filter in memory answers "new" for almost all of them and sends only
+ * possible duplicates on to the store. It is filled from the store when the task starts, so it
+ * knows what the restored store knows.
  */
 public final class AdmissionProcessorSupplier implements ProcessorSupplier<String, ValidEvent, Object, Object> {
 
     /** A topic sink that moves events to the partition of another entity key field. */
     public record PartitionSink(String node, EntityDefinition entityOfField) {
     }
+
+    /**
+     * Memory one task's id filter may grow to: at 4 bytes per slot and 8 slots per id, about a
+     * million ids within the horizon per task before its false positives (lookups that go on to
+     * the store) start to rise above 3%.
+     */
+    static final long ID_FILTER_MAX_BYTES = 32L << 20;
 
     private final String dedupeStore;
     private final Duration allowedLateness;
@@ -66,6 +80,7 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
         private final long horizonMs = dedupeHorizon.toMillis();
         private ProcessorContext<Object, Object> context;
         private WindowStore<String, byte[]> seen;
+        private RecentEventIds recent;
         private Sensor lateSensor;
         private Sensor duplicateSensor;
 
@@ -73,6 +88,10 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
         public void init(final ProcessorContext<Object, Object> context) {
             this.context = context;
             this.seen = context.getStateStore(dedupeStore);
+            if (horizonMs > 0) {
+                this.recent = new RecentEventIds(horizonMs, ID_FILTER_MAX_BYTES);
+                refill(recent.slots());
+            }
             this.lateSensor = ProcessorMetrics.rateTotal(context, "admission", "late-records");
             this.duplicateSensor = ProcessorMetrics.rateTotal(context, "admission", "duplicate-records");
         }
@@ -103,13 +122,31 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
         }
 
         private boolean isDuplicate(final String eventId, final long streamTime) {
-            try (WindowStoreIterator<byte[]> earlier = seen.fetch(eventId, streamTime - horizonMs, streamTime)) {
-                if (earlier.hasNext()) {
-                    return true;
+            if (recent.mightContain(eventId, streamTime)) {
+                try (WindowStoreIterator<byte[]> earlier = seen.fetch(eventId, streamTime - horizonMs, streamTime)) {
+                    if (earlier.hasNext()) {
+                        return true;
+                    }
                 }
             }
             seen.put(eventId, SEEN, streamTime);
+            recent.add(eventId, streamTime);
+            final int wanted = recent.wantedSlots();
+            if (wanted != recent.slots()) {
+                refill(wanted);
+            }
             return false;
+        }
+
+        /** Sizes the filter and fills it with every id the store remembers. */
+        private void refill(final int slots) {
+            recent.resize(slots);
+            try (KeyValueIterator<Windowed<String>, byte[]> ids = seen.all()) {
+                while (ids.hasNext()) {
+                    final Windowed<String> id = ids.next().key;
+                    recent.add(id.key(), id.window().start());
+                }
+            }
         }
 
         private void deadLetterLate(final Record<String, ValidEvent> record, final long eventTime, final long streamTime) {

@@ -1,6 +1,10 @@
 package io.rollstream.topologies.features;
 
 import io.rollstream.engine.EntityState;
+import io.rollstream.engine.FeatureSet;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -8,42 +12,55 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps the entities a stream thread is working on as live objects, so an event on a hot entity
- * costs a map lookup instead of decoding and re-encoding all its tiles and sketches. Changed
- * entities are written to the wrapped store (RocksDB and its changelog) when Kafka Streams flushes
- * caches before a commit, and when they leave the bounded LRU: what a commit covers is in the
- * changelog of that same commit, so exactly-once holds.
+ * An entity store as the topology and interactive queries see it: entity key to
+ * {@link EntityState}, over the head and tile records of {@link EntityRecordStore}.
+ *
+ * <p>The stream thread works on live objects: the entities it touched recently stay in a bounded
+ * LRU, so an event on a hot entity costs a map lookup instead of reading and decoding its tiles.
+ * Changed entities are written when Kafka Streams flushes caches before a commit — only their
+ * changed tiles and their head, in one batch — and when they leave the LRU: what a commit covers
+ * is in the changelog of that same commit, so exactly-once holds.
  *
  * <p>Only the thread that writes (the stream thread owning the task) sees the objects. Reads from
- * any other thread — interactive queries — go to the wrapped store and see the state as of the
- * last flush, at most a commit interval old, never an object being modified.
+ * any other thread — interactive queries — go to the records and see the state as of the last
+ * flush, at most a commit interval old, never an object being modified.
  */
-final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String, EntityState>, String, EntityState>
+final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, String, EntityState>
         implements KeyValueStore<String, EntityState> {
 
-    /** A cached entity and whether it changed since it was last written. */
+    /** A cached entity; a null state means storage has no records for the key. */
     private static final class Cached {
-        final EntityState state;
+        final String key;
+        EntityState state;
         boolean dirty;
+        /** The state is an object storage did not produce: older records of the key must go first. */
+        boolean replaces;
 
-        Cached(final EntityState state) {
+        Cached(final String key, final EntityState state) {
+            this.key = key;
             this.state = state;
         }
     }
 
     private final int maxEntries;
+    private final EntityRecordStore records;
     private final LinkedHashMap<String, Cached> cache;
+    private final List<Cached> dirty = new ArrayList<>();
     private volatile Thread writer;
 
-    EntityStateCacheStore(final KeyValueStore<String, EntityState> wrapped, final int maxEntries) {
+    EntityStateCacheStore(final KeyValueStore<Bytes, byte[]> wrapped, final FeatureSet featureSet, final int maxEntries) {
         super(wrapped);
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("an entity store caches at least 1 entity, was asked for " + maxEntries);
+        }
         this.maxEntries = maxEntries;
+        this.records = new EntityRecordStore(wrapped, featureSet);
         this.cache = new LinkedHashMap<>(Math.min(maxEntries, 1 << 16), 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(final Map.Entry<String, Cached> eldest) {
@@ -51,7 +68,9 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String
                     return false;
                 }
                 if (eldest.getValue().dirty) {
-                    wrapped().put(eldest.getKey(), eldest.getValue().state);
+                    final EntityRecordStore.Batch batch = records.newBatch();
+                    addTo(batch, eldest.getValue());
+                    batch.write();
                 }
                 return true;
             }
@@ -61,6 +80,8 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String
     @Override
     public void init(final StateStoreContext context, final StateStore root) {
         cache.clear();
+        dirty.clear();
+        writer = Thread.currentThread();
         super.init(context, root);
     }
 
@@ -71,16 +92,14 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String
     @Override
     public EntityState get(final String key) {
         if (!isWriter()) {
-            return wrapped().get(key);
+            return records.read(key, false);
         }
         final Cached cached = cache.get(key);
         if (cached != null) {
             return cached.state;
         }
-        final EntityState stored = wrapped().get(key);
-        if (stored != null) {
-            cache.put(key, new Cached(stored));
-        }
+        final EntityState stored = records.read(key, true);
+        cache.put(key, new Cached(key, stored));
         return stored;
     }
 
@@ -88,17 +107,23 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String
     public void put(final String key, final EntityState value) {
         writer = Thread.currentThread();
         if (value == null) {
-            cache.remove(key);
-            wrapped().put(key, null);
+            delete(key);
             return;
         }
-        final Cached entry = cache.get(key);
-        if (entry != null && entry.state == value) {
+        Cached entry = cache.get(key);
+        if (entry == null || entry.state != value) {
+            // Not the object this store handed out: it knows nothing of what storage holds.
+            final boolean storageEmpty = entry != null && entry.state == null;
+            if (entry == null) {
+                entry = new Cached(key, value);
+                cache.put(key, entry);
+            }
+            entry.state = value;
+            entry.replaces = !storageEmpty;
+        }
+        if (!entry.dirty) {
             entry.dirty = true;
-        } else {
-            final Cached created = new Cached(value);
-            created.dirty = true;
-            cache.put(key, created);
+            dirty.add(entry);
         }
     }
 
@@ -121,8 +146,13 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String
     @Override
     public EntityState delete(final String key) {
         final EntityState previous = get(key);
-        cache.remove(key);
-        wrapped().delete(key);
+        final Cached removed = cache.remove(key);
+        if (removed != null) {
+            removed.dirty = false;
+        }
+        final EntityRecordStore.Batch batch = records.newBatch();
+        batch.addDeletion(key);
+        batch.write();
         return previous;
     }
 
@@ -134,25 +164,39 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String
     }
 
     @Override
-    public void commit(final Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
+    public void commit(final Map<TopicPartition, Long> changelogOffsets) {
         writeDirty();
         super.commit(changelogOffsets);
     }
 
     private void writeDirty() {
-        for (final Iterator<Map.Entry<String, Cached>> it = cache.entrySet().iterator(); it.hasNext(); ) {
-            final Map.Entry<String, Cached> entry = it.next();
-            if (entry.getValue().dirty) {
-                wrapped().put(entry.getKey(), entry.getValue().state);
-                entry.getValue().dirty = false;
+        if (dirty.isEmpty()) {
+            return;
+        }
+        final EntityRecordStore.Batch batch = records.newBatch();
+        for (final Cached entry : dirty) {
+            if (entry.dirty) {
+                addTo(batch, entry);
             }
         }
+        dirty.clear();
+        batch.write();
+    }
+
+    private static void addTo(final EntityRecordStore.Batch batch, final Cached entry) {
+        if (entry.replaces) {
+            batch.addDeletion(entry.key);
+            entry.replaces = false;
+        }
+        batch.add(entry.key, entry.state);
+        entry.dirty = false;
     }
 
     @Override
     public void close() {
         // A clean close follows a commit, which wrote everything; a dirty one must drop it.
         cache.clear();
+        dirty.clear();
         super.close();
     }
 
@@ -160,33 +204,23 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<String
 
     @Override
     public KeyValueIterator<String, EntityState> range(final String from, final String to) {
-        return wrapped().range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<String, EntityState> reverseRange(final String from, final String to) {
-        return wrapped().reverseRange(from, to);
+        return records.range(from, to);
     }
 
     @Override
     public KeyValueIterator<String, EntityState> all() {
-        return wrapped().all();
+        return records.range(null, null);
     }
 
     @Override
-    public KeyValueIterator<String, EntityState> reverseAll() {
-        return wrapped().reverseAll();
-    }
-
-    @Override
-    public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P> KeyValueIterator<String, EntityState> prefixScan(
+    public <PS extends Serializer<P>, P> KeyValueIterator<String, EntityState> prefixScan(
             final P prefix, final PS prefixKeySerializer) {
-        return wrapped().prefixScan(prefix, prefixKeySerializer);
+        throw new UnsupportedOperationException("entity stores answer get, range and all; a prefix scan of entity "
+                + "keys is range(prefix, prefix + '\\uffff')");
     }
 
     @Override
     public long approximateNumEntries() {
-        return wrapped().approximateNumEntries();
+        return records.approximateNumEntries();
     }
-
 }

@@ -3,6 +3,7 @@ package io.rollstream.topologies.features;
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureSet;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -10,21 +11,27 @@ import org.apache.kafka.streams.state.Stores;
 import java.util.Map;
 
 /**
- * Builds an entity's state store: RocksDB with a changelog, behind an {@link EntityStateCacheStore}
- * of live objects. Kafka's own byte cache is left off: it would hold a second, serialized copy of
- * the same entities.
+ * Builds an entity's state store: head and tile records in RocksDB with a changelog
+ * ({@link EntityRecordStore}), behind an {@link EntityStateCacheStore} of live objects. Kafka's own
+ * byte cache is left off: it would hold a second, serialized copy of the same entities.
  */
 public final class EntityStateStoreBuilder implements StoreBuilder<KeyValueStore<String, EntityState>> {
 
     /** Entities kept as objects per store (per task); a few KB each for an active user. */
     public static final int DEFAULT_CACHED_ENTITIES = 10_000;
 
-    private final StoreBuilder<KeyValueStore<String, EntityState>> inner;
+    private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
+    private final FeatureSet featureSet;
     private final int cachedEntities;
 
     public EntityStateStoreBuilder(final String name, final FeatureSet featureSet, final int cachedEntities) {
-        this.inner = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                EntityStateSerde.forFeatureSet(featureSet));
+        if (featureSet.layouts().size() > EntityStoreKeys.MAX_LAYOUTS) {
+            throw new IllegalArgumentException("entity '" + featureSet.entity() + "' has " + featureSet.layouts().size()
+                    + " tile widths; a store holds at most " + EntityStoreKeys.MAX_LAYOUTS);
+        }
+        this.inner = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
+                Serdes.ByteArray());
+        this.featureSet = featureSet;
         this.cachedEntities = cachedEntities;
     }
 
@@ -52,7 +59,7 @@ public final class EntityStateStoreBuilder implements StoreBuilder<KeyValueStore
 
     @Override
     public KeyValueStore<String, EntityState> build() {
-        return new EntityStateCacheStore(inner.build(), cachedEntities);
+        return new EntityStateCacheStore(inner.build(), featureSet, cachedEntities);
     }
 
     @Override

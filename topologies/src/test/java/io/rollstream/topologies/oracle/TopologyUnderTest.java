@@ -35,6 +35,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -46,6 +49,11 @@ import java.util.stream.Stream;
 public final class TopologyUnderTest implements AutoCloseable {
 
     public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    /**
+     * Far below the service's default, so that entities keep leaving the stream thread's object
+     * cache and coming back from storage: the scenarios prove that path too.
+     */
+    private static final int CACHED_ENTITIES = 3;
     private static final byte[] GARBAGE = "not avro at all".getBytes(StandardCharsets.UTF_8);
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
@@ -72,7 +80,8 @@ public final class TopologyUnderTest implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         this.driver = new TopologyTestDriver(RollstreamTopology.build(new RollstreamTopology.Settings(catalog,
-                MAX_FUTURE_SKEW, 1, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class))), props);
+                MAX_FUTURE_SKEW, 1, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class),
+                CACHED_ENTITIES)), props);
         this.events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
         this.deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -113,18 +122,38 @@ public final class TopologyUnderTest implements AutoCloseable {
     /** Every key the entity's store holds, sorted. */
     public List<String> keys(final FeatureSet set) {
         final List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, EntityState> all = store(set).all()) {
-            all.forEachRemaining(entry -> keys.add(entry.key));
-        }
+        onQueryThread(() -> {
+            try (KeyValueIterator<String, EntityState> all = store(set).all()) {
+                all.forEachRemaining(entry -> keys.add(entry.key));
+            }
+            return null;
+        });
         keys.sort(Comparator.naturalOrder());
         return keys;
     }
 
-    /** The features of one key read at {@code asOf}, exactly as the feature store answers them. */
+    /**
+     * The features of one key read at {@code asOf}, exactly as the feature store answers them: from
+     * a thread other than the stream thread, so from storage, not from the stream thread's objects.
+     */
     public FeatureVector read(final FeatureSet set, final String key, final long asOf) {
         final FeatureEngine engine = new FeatureEngine(set);
-        final EntityState state = store(set).get(key);
+        final EntityState state = onQueryThread(() -> store(set).get(key));
         return engine.read(state == null ? engine.newState() : state, asOf);
+    }
+
+    private static <T> T onQueryThread(final Callable<T> query) {
+        final FutureTask<T> task = new FutureTask<>(query);
+        final Thread thread = new Thread(task, "interactive-query");
+        thread.start();
+        try {
+            return task.get();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading a store", e);
+        } catch (final ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
     }
 
     private KeyValueStore<String, EntityState> store(final FeatureSet set) {

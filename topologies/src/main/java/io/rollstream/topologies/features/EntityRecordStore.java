@@ -1,0 +1,185 @@
+package io.rollstream.topologies.features;
+
+import io.rollstream.engine.EntityState;
+import io.rollstream.engine.EntityStateCodec;
+import io.rollstream.engine.EntityStateCodec.StoredTile;
+import io.rollstream.engine.FeatureSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Entities as records of a bytes store (RocksDB and its changelog): reads an entity or a range of
+ * entities back from their head and tile records, and collects what a set of changed entities must
+ * write into one batch. A batch lands atomically and a key range reads one consistent snapshot
+ * (RocksDB's write batches and iterators), so a reader never sees half of a commit's changes.
+ */
+final class EntityRecordStore {
+
+    private final KeyValueStore<Bytes, byte[]> records;
+    private final EntityStateCodec codec;
+
+    EntityRecordStore(final KeyValueStore<Bytes, byte[]> records, final FeatureSet featureSet) {
+        this.records = records;
+        this.codec = new EntityStateCodec(featureSet);
+    }
+
+    /**
+     * The entity, or null when it has no records. Most entities are a head only, found (or not) by
+     * a point lookup, which RocksDB's bloom filters make cheap; a key range, which costs an
+     * iterator, is read only when the head says there are tiles stored alone.
+     */
+    EntityState read(final String entity, final boolean keepImages) {
+        final byte[] head = records.get(EntityStoreKeys.head(entity));
+        if (head == null) {
+            return null;
+        }
+        if (!EntityStateCodec.hasTilesStoredAlone(head)) {
+            return codec.decode(head, List.of(), keepImages);
+        }
+        // Read the head again in the range: one iterator is one consistent snapshot of head and tiles.
+        try (KeyValueIterator<Bytes, byte[]> range = records.range(EntityStoreKeys.first(entity), EntityStoreKeys.last(entity))) {
+            if (!range.hasNext()) {
+                return null;
+            }
+            final KeyValue<Bytes, byte[]> first = range.next();
+            if (!EntityStoreKeys.parse(first.key.get()).isHead()) {
+                throw new IllegalStateException("entity '" + entity + "' has tile records but no head; "
+                        + "rebuild the state store from the events topic");
+            }
+            final List<StoredTile> tiles = new ArrayList<>();
+            while (range.hasNext()) {
+                tiles.add(tileOf(range.next()));
+            }
+            return codec.decode(first.value, tiles, keepImages);
+        }
+    }
+
+    private static StoredTile tileOf(final KeyValue<Bytes, byte[]> record) {
+        final EntityStoreKeys.Parsed key = EntityStoreKeys.parse(record.key.get());
+        return new StoredTile(key.layout(), key.tileStart(), record.value);
+    }
+
+    /** Every record of every entity from {@code from} to {@code to} (both included; null: unbounded), as entities. */
+    KeyValueIterator<String, EntityState> range(final String from, final String to) {
+        final KeyValueIterator<Bytes, byte[]> inner;
+        if (from == null && to == null) {
+            inner = records.all();
+        } else if (to == null) {
+            inner = records.range(EntityStoreKeys.first(from), null);
+        } else {
+            inner = records.range(from == null ? null : EntityStoreKeys.first(from), EntityStoreKeys.last(to));
+        }
+        return new Entities(inner);
+    }
+
+    /** Collects the records of changed entities; {@link #write()} puts them all in one batch. */
+    final class Batch implements EntityStateCodec.Records {
+        private final List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();
+        private String entity;
+
+        void add(final String key, final EntityState state) {
+            this.entity = key;
+            codec.writeChanges(state, this);
+        }
+
+        void addDeletion(final String key) {
+            try (KeyValueIterator<Bytes, byte[]> range = records.range(EntityStoreKeys.first(key), EntityStoreKeys.last(key))) {
+                while (range.hasNext()) {
+                    pending.add(KeyValue.pair(range.next().key, null));
+                }
+            }
+        }
+
+        @Override
+        public void tile(final int layout, final long tileStart, final byte[] image) {
+            pending.add(KeyValue.pair(EntityStoreKeys.tile(entity, layout, tileStart), image));
+        }
+
+        @Override
+        public void tileDeleted(final int layout, final long tileStart) {
+            pending.add(KeyValue.pair(EntityStoreKeys.tile(entity, layout, tileStart), null));
+        }
+
+        @Override
+        public void head(final byte[] head) {
+            pending.add(KeyValue.pair(EntityStoreKeys.head(entity), head));
+        }
+
+        boolean isEmpty() {
+            return pending.isEmpty();
+        }
+
+        void write() {
+            if (!pending.isEmpty()) {
+                records.putAll(pending);
+                pending.clear();
+            }
+        }
+    }
+
+    Batch newBatch() {
+        return new Batch();
+    }
+
+    long approximateNumEntries() {
+        return records.approximateNumEntries();
+    }
+
+    /** Groups a key range of records into entities: a head, then that entity's tiles. */
+    private final class Entities implements KeyValueIterator<String, EntityState> {
+        private final KeyValueIterator<Bytes, byte[]> inner;
+        private KeyValue<String, EntityState> next;
+
+        Entities(final KeyValueIterator<Bytes, byte[]> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            while (inner.hasNext()) {
+                final KeyValue<Bytes, byte[]> record = inner.next();
+                final EntityStoreKeys.Parsed key = EntityStoreKeys.parse(record.key.get());
+                if (!key.isHead()) {
+                    // A range starting inside an entity's records: its head was before the range.
+                    continue;
+                }
+                final List<StoredTile> tiles = new ArrayList<>();
+                while (inner.hasNext() && !EntityStoreKeys.parse(inner.peekNextKey().get()).isHead()) {
+                    tiles.add(tileOf(inner.next()));
+                }
+                next = KeyValue.pair(key.entity(), codec.decode(record.value, tiles, false));
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public KeyValue<String, EntityState> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            final KeyValue<String, EntityState> result = next;
+            next = null;
+            return result;
+        }
+
+        @Override
+        public String peekNextKey() {
+            return hasNext() ? next.key : null;
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}

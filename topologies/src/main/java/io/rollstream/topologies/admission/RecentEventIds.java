@@ -12,13 +12,14 @@ import java.util.Arrays;
  * <p>Each id sets k slots to the number of the time bucket it arrived in (horizon / 64 wide);
  * stamps only grow. An id may have been seen if all its slots hold a bucket no older than the
  * horizon, so there are no false negatives and expiry costs nothing: old stamps simply stop
- * counting. The filter doubles (and is refilled from the store) whenever the ids within the
+ * counting. The filter grows fourfold (and is refilled from the store) whenever the ids within the
  * horizon exceed an eighth of its slots (about 3% false positives with k = 3), up to a memory cap
  * beyond which it keeps its size and lets more lookups through to the store.
  */
 final class RecentEventIds {
 
-    static final int MIN_SLOTS = 1 << 16;
+    /** 1 MiB: room for 32 000 ids before the first refill. */
+    static final int MIN_SLOTS = 1 << 18;
     private static final int BUCKETS_PER_HORIZON = 64;
     private static final int PROBES = 3;
     /** Ids within the horizon per slot above which the filter grows. */
@@ -59,10 +60,11 @@ final class RecentEventIds {
         this.liveIds = 0;
     }
 
-    /** Whether the filter wants to double: the caller refills it from the store after {@link #resize}. */
+    /** The slots the filter wants; when more than it has, the caller refills it from the store after {@link #resize}. */
     int wantedSlots() {
         if (liveIds * SLOTS_PER_ID > stamps.length && stamps.length < maxSlots) {
-            return stamps.length * 2;
+            // Four times at once: every growth refills the filter from the store, a scan of every id.
+            return (int) Math.min((long) stamps.length * 4, maxSlots);
         }
         return stamps.length;
     }

@@ -103,9 +103,42 @@ final class FeatureJson {
                     json.writeNullField(name);
                 }
             } else {
-                json.writeObjectField(name, vector.get(name));
+                json.writeFieldName(name);
+                writeValue(json, vector.get(name));
             }
         }
         json.writeEndObject();
+    }
+
+    /**
+     * A feature value, written for the shapes features have (numbers, text, booleans, lists and maps
+     * of them) without the ObjectMapper's per-value serializer lookup, which took a fifth of a
+     * single get's CPU; output identical to {@code writeObject}, which anything else falls back to.
+     */
+    static void writeValue(final JsonGenerator json, final Object value) throws IOException {
+        switch (value) {
+            case null -> json.writeNull();
+            case Long number -> json.writeNumber(number);
+            case Integer number -> json.writeNumber(number);
+            case Double number -> json.writeNumber(number);
+            case String text -> json.writeString(text);
+            case Boolean bool -> json.writeBoolean(bool);
+            case List<?> list -> {
+                json.writeStartArray();
+                for (final Object element : list) {
+                    writeValue(json, element);
+                }
+                json.writeEndArray();
+            }
+            case Map<?, ?> map when map.keySet().stream().allMatch(String.class::isInstance) -> {
+                json.writeStartObject();
+                for (final Map.Entry<?, ?> entry : map.entrySet()) {
+                    json.writeFieldName((String) entry.getKey());
+                    writeValue(json, entry.getValue());
+                }
+                json.writeEndObject();
+            }
+            default -> json.writeObject(value);
+        }
     }
 }

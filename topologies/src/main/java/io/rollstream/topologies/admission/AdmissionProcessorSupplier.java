@@ -46,7 +46,7 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
     /**
      * Memory one task's id filter may grow to: at 4 bytes per slot and 8 slots per id, about a
      * million ids within the horizon per task before its false positives (lookups that go on to
-     * the store) start to rise above 3%.
+     * the store) start to rise above 3%. The generation it grew from stays for one more horizon.
      */
     static final long ID_FILTER_MAX_BYTES = 32L << 20;
 
@@ -90,7 +90,7 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
             this.seen = context.getStateStore(dedupeStore);
             if (horizonMs > 0) {
                 this.recent = new RecentEventIds(horizonMs, ID_FILTER_MAX_BYTES);
-                refill(recent.slots());
+                rememberStoredIds();
             }
             this.lateSensor = ProcessorMetrics.rateTotal(context, "admission", "late-records");
             this.duplicateSensor = ProcessorMetrics.rateTotal(context, "admission", "duplicate-records");
@@ -131,16 +131,11 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
             }
             seen.put(eventId, SEEN, streamTime);
             recent.add(eventId, streamTime);
-            final int wanted = recent.wantedSlots();
-            if (wanted != recent.slots()) {
-                refill(wanted);
-            }
             return false;
         }
 
-        /** Sizes the filter and fills it with every id the store remembers. */
-        private void refill(final int slots) {
-            recent.resize(slots);
+        /** Fills the filter with every id the store remembers (restored, or left by an earlier run). */
+        private void rememberStoredIds() {
             try (KeyValueIterator<Windowed<String>, byte[]> ids = seen.all()) {
                 while (ids.hasNext()) {
                     final Windowed<String> id = ids.next().key;

@@ -1,6 +1,8 @@
 package io.rollstream.topologies.admission;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Which event ids may have arrived within the dedupe horizon: a timing Bloom filter in front of
@@ -12,23 +14,42 @@ import java.util.Arrays;
  * <p>Each id sets k slots to the number of the time bucket it arrived in (horizon / 64 wide);
  * stamps only grow. An id may have been seen if all its slots hold a bucket no older than the
  * horizon, so there are no false negatives and expiry costs nothing: old stamps simply stop
- * counting. The filter grows fourfold (and is refilled from the store) whenever the ids within the
- * horizon exceed an eighth of its slots (about 3% false positives with k = 3), up to a memory cap
- * beyond which it keeps its size and lets more lookups through to the store.
+ * counting.
+ *
+ * <p>The filter sizes itself: when the ids within the horizon exceed an eighth of its slots (about
+ * 3% false positives with k = 3) it starts a generation four times larger for new ids and keeps
+ * asking the older one until that has seen nothing for a horizon — growing never stops the stream
+ * thread to re-read the store. The newest generation stops growing at a memory cap, beyond which
+ * false positives (lookups that go on to the store) rise instead; older generations still alive
+ * add at most a third to the cap.
  */
 final class RecentEventIds {
 
-    /** 1 MiB: room for 32 000 ids before the first refill. */
+    /** 1 MiB: room for 32 000 ids before the first growth. */
     static final int MIN_SLOTS = 1 << 18;
     private static final int BUCKETS_PER_HORIZON = 64;
     private static final int PROBES = 3;
     /** Ids within the horizon per slot above which the filter grows. */
     private static final int SLOTS_PER_ID = 8;
+    private static final int GROWTH = 4;
 
+    /** Slots stamped with arrival buckets; {@code lastAdded} is the newest arrival it took. */
+    private static final class Generation {
+        final int[] stamps;
+        final int mask;
+        long lastAddedMs = Long.MIN_VALUE;
+
+        Generation(final int slots) {
+            this.stamps = new int[slots];
+            this.mask = slots - 1;
+        }
+    }
+
+    private final long horizonMs;
     private final long bucketMs;
     private final int maxSlots;
-    private int[] stamps;
-    private int mask;
+    /** Oldest first; ids are added to the last. */
+    private final List<Generation> generations = new ArrayList<>();
     /** Ids added per bucket, a ring over the last horizon's buckets (plus the current one). */
     private final long[] addedPerBucket = new long[BUCKETS_PER_HORIZON + 1];
     private long ringBucket = Long.MIN_VALUE;
@@ -37,36 +58,30 @@ final class RecentEventIds {
 
     /**
      * @param horizonMs how long an id counts as seen after it arrived
-     * @param maxBytes  the memory the filter may grow to (4 bytes per slot)
+     * @param maxBytes  the memory the newest generation may grow to (4 bytes per slot)
      */
     RecentEventIds(final long horizonMs, final long maxBytes) {
         if (horizonMs <= 0) {
             throw new IllegalArgumentException("the dedupe horizon must be positive, was " + horizonMs + " ms");
         }
+        this.horizonMs = horizonMs;
         this.bucketMs = Math.max(1, horizonMs / BUCKETS_PER_HORIZON);
         this.maxSlots = Integer.highestOneBit((int) Math.clamp(maxBytes / Integer.BYTES, MIN_SLOTS, 1 << 30));
-        resize(MIN_SLOTS);
+        generations.add(new Generation(MIN_SLOTS));
     }
 
+    /** Slots of the generation new ids go to. */
     int slots() {
-        return stamps.length;
+        return newest().stamps.length;
     }
 
-    /** Forgets everything and takes {@code slots} slots (a power of two). */
-    void resize(final int slots) {
-        this.stamps = new int[slots];
-        this.mask = slots - 1;
-        Arrays.fill(addedPerBucket, 0);
-        this.liveIds = 0;
+    /** Slots of every generation still asked. */
+    long totalSlots() {
+        return generations.stream().mapToLong(generation -> generation.stamps.length).sum();
     }
 
-    /** The slots the filter wants; when more than it has, the caller refills it from the store after {@link #resize}. */
-    int wantedSlots() {
-        if (liveIds * SLOTS_PER_ID > stamps.length && stamps.length < maxSlots) {
-            // Four times at once: every growth refills the filter from the store, a scan of every id.
-            return (int) Math.min((long) stamps.length * 4, maxSlots);
-        }
-        return stamps.length;
+    private Generation newest() {
+        return generations.getLast();
     }
 
     /** False when {@code id} certainly did not arrive within the horizon before {@code nowMs}. */
@@ -75,27 +90,49 @@ final class RecentEventIds {
         final int oldest = stampOf(nowMs) - BUCKETS_PER_HORIZON - 1;
         final int h1 = (int) hash;
         final int h2 = (int) (hash >>> 32) | 1;
+        for (int g = generations.size() - 1; g >= 0; g--) {
+            if (holds(generations.get(g), h1, h2, oldest)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holds(final Generation generation, final int h1, final int h2, final int oldest) {
         for (int i = 0; i < PROBES; i++) {
-            if (stamps[(h1 + i * h2) & mask] < oldest) {
+            if (generation.stamps[(h1 + i * h2) & generation.mask] < oldest) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Records that {@code id} arrived at {@code arrivalMs}. */
+    /** Records that {@code id} arrived at {@code arrivalMs}; grows the filter when it gets crowded. */
     void add(final String id, final long arrivalMs) {
         final long hash = hash(id);
         final int stamp = stampOf(arrivalMs);
         final int h1 = (int) hash;
         final int h2 = (int) (hash >>> 32) | 1;
+        final Generation target = newest();
         for (int i = 0; i < PROBES; i++) {
-            final int slot = (h1 + i * h2) & mask;
-            if (stamps[slot] < stamp) {
-                stamps[slot] = stamp;
+            final int slot = (h1 + i * h2) & target.mask;
+            if (target.stamps[slot] < stamp) {
+                target.stamps[slot] = stamp;
             }
         }
+        target.lastAddedMs = Math.max(target.lastAddedMs, arrivalMs);
         count(Math.floorDiv(arrivalMs, bucketMs));
+        dropGenerationsIdleSince(arrivalMs - horizonMs - 2 * bucketMs);
+        if (liveIds * SLOTS_PER_ID > target.stamps.length && target.stamps.length < maxSlots) {
+            generations.add(new Generation((int) Math.min((long) target.stamps.length * GROWTH, maxSlots)));
+        }
+    }
+
+    /** Older generations that took no id since {@code cutoffMs} can hold nothing within the horizon. */
+    private void dropGenerationsIdleSince(final long cutoffMs) {
+        while (generations.size() > 1 && generations.getFirst().lastAddedMs < cutoffMs) {
+            generations.removeFirst();
+        }
     }
 
     /** Keeps {@link #liveIds} to the ids added within the last horizon's buckets. */
@@ -136,5 +173,12 @@ final class RecentEventIds {
         h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
         h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
         return h ^ (h >>> 31);
+    }
+
+    @Override
+    public String toString() {
+        return "RecentEventIds[" + liveIds + " ids within the horizon, generations of "
+                + Arrays.toString(generations.stream().mapToInt(generation -> generation.stamps.length).toArray())
+                + " slots]";
     }
 }

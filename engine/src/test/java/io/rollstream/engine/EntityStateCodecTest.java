@@ -54,11 +54,7 @@ class EntityStateCodecTest {
         final Random random = new Random(11);
         final EntityState live = engine.newState();
         final StoredEntity stored = new StoredEntity(new EntityStateCodec(user));
-        long time = START.toEpochMilli();
-        for (int i = 0; i < 3_000; i++) {
-            time += random.nextInt(60_000);
-            engine.fold(live, event(random, time));
-        }
+        long time = foldInOrder(live, random, 3_000, 60_000);
         stored.write(live);
 
         // The writer evicted the entity from its cache and loads it again, then both go on.
@@ -85,11 +81,7 @@ class EntityStateCodecTest {
         final Random random = new Random(3);
         final EntityState live = engine.newState();
         final StoredEntity stored = new StoredEntity(new EntityStateCodec(user));
-        long time = START.toEpochMilli();
-        for (int i = 0; i < 20_000; i++) {
-            time += random.nextInt(30_000);
-            engine.fold(live, event(random, time));
-        }
+        long time = foldInOrder(live, random, 20_000, 30_000);
         stored.write(live);
         final int fullBytes = stored.lastWriteBytes();
 
@@ -122,11 +114,7 @@ class EntityStateCodecTest {
         final Random random = new Random(9);
         final EntityState live = engine.newState();
         final StoredEntity stored = new StoredEntity(new EntityStateCodec(user));
-        long time = START.toEpochMilli();
-        for (int i = 0; i < 5_000; i++) {
-            time += random.nextInt(60_000);
-            engine.fold(live, event(random, time));
-        }
+        long time = foldInOrder(live, random, 5_000, 60_000);
         stored.write(live);
         assertThat(stored.tilesStoredAlone()).isPositive();
 
@@ -161,16 +149,22 @@ class EntityStateCodecTest {
         final Random random = new Random(17);
         final EntityState live = engine.newState();
         final StoredEntity stored = new StoredEntity(new EntityStateCodec(user));
-        long time = START.toEpochMilli();
-        for (int i = 0; i < 5_000; i++) {
-            time += random.nextInt(60_000);
-            engine.fold(live, event(random, time));
-        }
+        long time = foldInOrder(live, random, 5_000, 60_000);
         stored.write(live);
         stored.loseOneTile();
 
         assertThatThrownBy(stored::read).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("tiles stored alone").hasMessageContaining("rebuild");
+    }
+
+    /** Folds events a random step apart (up to {@code maxStepMs}) from START on; returns the last event time. */
+    private long foldInOrder(final EntityState live, final Random random, final int events, final int maxStepMs) {
+        long time = START.toEpochMilli();
+        for (int i = 0; i < events; i++) {
+            time += random.nextInt(maxStepMs);
+            engine.fold(live, event(random, time));
+        }
+        return time;
     }
 
     /**

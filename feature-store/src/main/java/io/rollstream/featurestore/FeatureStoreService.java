@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -186,9 +187,12 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         return status;
     }
 
+    /** Kafka Streams' metrics (clients, threads, tasks, stores, the topology's own) and the read path's. */
     @Override
     public Map<MetricName, ? extends Metric> metrics() {
-        return streams.metrics();
+        final Map<MetricName, Metric> all = new HashMap<>(streams.metrics());
+        all.putAll(router.metrics().metrics());
+        return all;
     }
 
     @Override

@@ -53,9 +53,16 @@ public final class FeatureRouter implements AutoCloseable {
     private final RoutePlanner planner;
     private final RecentFailures recentFailures = new RecentFailures(SUSPECT_AFTER_FAILURE);
     private final ExecutorService fanOut = Executors.newVirtualThreadPerTaskExecutor();
+    private final ServingMetrics metrics;
 
     public FeatureRouter(final HostInfo self, final ServingSettings settings, final LocalReplicas replicas,
                          final Peers peers) {
+        this(self, settings, replicas, peers, new ServingMetrics());
+    }
+
+    public FeatureRouter(final HostInfo self, final ServingSettings settings, final LocalReplicas replicas,
+                         final Peers peers, final ServingMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics);
         this.selfAddress = self.host() + ":" + self.port();
         this.settings = Objects.requireNonNull(settings);
         this.replicas = Objects.requireNonNull(replicas);
@@ -65,6 +72,10 @@ public final class FeatureRouter implements AutoCloseable {
 
     public ServingSettings settings() {
         return settings;
+    }
+
+    public ServingMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -77,7 +88,18 @@ public final class FeatureRouter implements AutoCloseable {
      */
     public List<ServedResult> read(final ServedEntity entity, final List<String> ids, final FeatureSelection selection,
                                    final long asOf, final boolean forwarded) {
-        final long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+        final long started = System.nanoTime();
+        try {
+            return readWithinDeadline(entity, ids, selection, asOf, forwarded, started);
+        } finally {
+            metrics.requestTook(System.nanoTime() - started);
+        }
+    }
+
+    private List<ServedResult> readWithinDeadline(final ServedEntity entity, final List<String> ids,
+                                                  final FeatureSelection selection, final long asOf,
+                                                  final boolean forwarded, final long started) {
+        final long deadline = started + settings.requestTimeout().toNanos();
         final Request request = new Request(entity, selection, asOf, forwarded, deadline);
         List<String> pending = List.copyOf(new LinkedHashSet<>(ids));
         long backoffMs = FIRST_BACKOFF_MS;
@@ -88,8 +110,10 @@ public final class FeatureRouter implements AutoCloseable {
             }
             final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (forwarded || remainingMs <= 0) {
+                metrics.unavailable();
                 throw unavailable(request, pending);
             }
+            metrics.retryRound();
             sleep(Math.min(backoffMs, remainingMs));
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
@@ -297,6 +321,7 @@ public final class FeatureRouter implements AutoCloseable {
                             + " here is not queryable (" + e.getMessage() + ")");
                 }
             }
+            metrics.localReads(answered.size(), stale);
             return new Outcome(answered, failed);
         }
 
@@ -313,8 +338,10 @@ public final class FeatureRouter implements AutoCloseable {
             try {
                 final List<ServedResult.Relayed> relayed = peers.read(route.host(), entity.name(), ids, selection, asOf, timeout);
                 recentFailures.answered(route.host());
+                metrics.forwarded(false);
                 return new Outcome(List.copyOf(relayed), Map.of());
             } catch (final PeerException e) {
+                metrics.forwarded(true);
                 if (e.unreachable()) {
                     recentFailures.failed(route.host());
                 }
@@ -339,5 +366,6 @@ public final class FeatureRouter implements AutoCloseable {
     @Override
     public void close() {
         fanOut.shutdownNow();
+        metrics.close();
     }
 }

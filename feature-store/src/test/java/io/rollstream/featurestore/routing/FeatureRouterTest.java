@@ -47,6 +47,13 @@ class FeatureRouterTest {
         router.close();
     }
 
+    private double metric(final String name) {
+        return router.metrics().metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals(ServingMetrics.GROUP) && e.getKey().name().equals(name))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .findFirst().orElseThrow(() -> new AssertionError("no serving metric " + name));
+    }
+
     @Test
     void shouldReadAKeyThisInstanceOwnsFromItsActiveCopyAsFresh() {
         replicas.owners.put("u1", owners(SELF, B));
@@ -59,6 +66,9 @@ class FeatureRouterTest {
         assertThat(result.servedBy()).isEqualTo("127.0.0.1:8001");
         assertThat(result.vector().get(CLICKS_1H)).isEqualTo(3L);
         assertThat(peers.calls).isEmpty();
+        assertThat(metric("local-reads-total")).isEqualTo(1);
+        assertThat(metric("forwards-total")).isZero();
+        assertThat(metric("request-latency-max")).isPositive();
     }
 
     @Test
@@ -87,6 +97,9 @@ class FeatureRouterTest {
         assertThat(first.vector().get(CLICKS_1H)).isEqualTo(2L);
         assertThat(second.stale()).isTrue();
         assertThat(peers.calls).as("the dead owner is asked once, then tried last").hasSize(1);
+        assertThat(metric("stale-reads-total")).isEqualTo(2);
+        assertThat(metric("forward-failures-total")).isEqualTo(1);
+        assertThat(metric("local-reads-total")).isZero();
     }
 
     @Test
@@ -98,6 +111,8 @@ class FeatureRouterTest {
 
         assertThat(((ServedResult.Relayed) result).json().path("served_by").asText()).isEqualTo("127.0.0.1:8003");
         assertThat(peers.calls).extracting(Call::host).containsExactly(B, C);
+        assertThat(metric("forwards-total")).isEqualTo(2);
+        assertThat(metric("forward-failures-total")).isEqualTo(1);
     }
 
     @Test
@@ -118,6 +133,8 @@ class FeatureRouterTest {
         final Duration took = Duration.ofNanos(System.nanoTime() - start);
         // Never a hang: the answer comes at the deadline, give or take scheduling.
         assertThat(took).isBetween(TIMEOUT, TIMEOUT.plusMillis(500));
+        assertThat(metric("unavailable-total")).isEqualTo(1);
+        assertThat(metric("retry-rounds-total")).isPositive();
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -77,8 +78,15 @@ public final class ServingMetrics implements AutoCloseable {
         requestLatency.record(nanos / 1e6);
     }
 
+    /** The read path's metrics (not the registry's own bookkeeping, which Kafka Streams already reports). */
     public Map<MetricName, ? extends Metric> metrics() {
-        return metrics.metrics();
+        final Map<MetricName, Metric> ours = new HashMap<>();
+        metrics.metrics().forEach((name, metric) -> {
+            if (name.group().equals(GROUP)) {
+                ours.put(name, metric);
+            }
+        });
+        return ours;
     }
 
     @Override

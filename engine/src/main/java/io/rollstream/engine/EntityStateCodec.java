@@ -24,19 +24,26 @@ import java.util.List;
  * changed. Most entities are small and have a head only: one record, as before.
  *
  * <pre>
- * head:  format:byte(2)  fingerprint:int  newestEventTime:long  aloneTilesInAll:varint
+ * head:  format:byte(3)  fingerprint:int  newestEventTime:long  aloneTilesInAll:varint
  *        per layout: inlineTiles:varint  aloneTiles:varint
- *                    per inline tile: tileNumber:varint (zigzag for the first, then delta)  imageLength:varint  image
+ *                    per alone tile: tileNumber:varint (zigzag for the first, then delta)
+ *                    per inline tile: tileNumber:varint (likewise)  imageLength:varint  image
  * tile image: bitmap:byte[ceil(slots/8)]  then each present slot's accumulator
  * </pre>
  *
- * The head counts the tiles stored alone, so a reader that finds another number knows it read a
- * torn or corrupt entity. Encoding reuses buffers: one codec per writing thread; decoding is safe
+ * <p>The head names the tiles stored alone that belong to it, and records are written tiles
+ * first, then the head, then deletions. A standby or a restoring copy applies a commit's records a
+ * batch at a time, so a reader there can see any prefix of them: tiles the head does not name
+ * (written ahead of a newer head, or not yet deleted) are ignored, so every prefix reads as the
+ * previous or the new state, except that a tile a late event changed may show that event a moment
+ * before the head does. A named tile that is missing cannot come from a prefix; it means the
+ * records are damaged. Encoding reuses buffers: one codec per writing thread; decoding is safe
  * from any thread.
  */
 public final class EntityStateCodec {
 
-    static final byte FORMAT = 2;
+    /** Part of every feature set's fingerprint, so a new format means new stores, rebuilt from the events topic. */
+    static final byte FORMAT = 3;
 
     /** Sealed tiles whose image has at least this many bytes are stored under their own key. */
     public static final int DEFAULT_ALONE_BYTES = 128;
@@ -44,16 +51,19 @@ public final class EntityStateCodec {
     /** Stands for the image of a tile stored alone and unchanged since: not needed to write the head. */
     private static final byte[] WRITTEN_ALONE = new byte[0];
 
-    /** Where {@link #writeChanges} puts the records of one entity. */
+    /**
+     * Where {@link #writeChanges} puts the records of one entity, in the order they must be
+     * written: tiles, then the head, then deletions.
+     */
     public interface Records {
         /** The tile's record, to be written (or overwritten). */
         void tile(int layout, long tileStart, byte[] image);
 
+        /** The entity's head record, to be written. */
+        void head(byte[] head);
+
         /** The tile's record, to be deleted: the tile left every window. */
         void tileDeleted(int layout, long tileStart);
-
-        /** The entity's head record, to be written; comes after its tiles. */
-        void head(byte[] head);
     }
 
     /** A tile record read from storage. */
@@ -86,6 +96,7 @@ public final class EntityStateCodec {
     public void writeChanges(final EntityState state, final Records out) {
         final List<TileLayout> layouts = featureSet.layouts();
         final int[] aloneCounts = new int[layouts.size()];
+        final long[][] evicted = new long[layouts.size()][];
         for (int l = 0; l < layouts.size(); l++) {
             final TileSeries series = state.series(l);
             final int newest = series.size() - 1;
@@ -109,11 +120,24 @@ public final class EntityStateCodec {
                     series.setImage(t, WRITTEN_ALONE);
                 }
             }
-            for (final long evicted : series.drainEvictedStoredAlone()) {
-                out.tileDeleted(l, evicted);
-            }
+            evicted[l] = series.drainEvictedStoredAlone();
         }
         out.head(encodeHead(state, aloneCounts));
+        for (int l = 0; l < layouts.size(); l++) {
+            for (final long start : evicted[l]) {
+                out.tileDeleted(l, start);
+            }
+        }
+    }
+
+    /**
+     * Makes the next {@link #writeChanges} write every tile, as if nothing were stored: for a state
+     * that storage did not produce, written over an entity whose records are unknown.
+     */
+    public static void forgetStorage(final EntityState state, final int layouts) {
+        for (int l = 0; l < layouts; l++) {
+            state.series(l).forgetStorage();
+        }
     }
 
     private byte[] encodeHead(final EntityState state, final int[] aloneCounts) {
@@ -133,13 +157,24 @@ public final class EntityStateCodec {
                 final TileSeries series = state.series(l);
                 VarInts.writeVarLong(head, series.size() - aloneCounts[l]);
                 VarInts.writeVarLong(head, aloneCounts[l]);
+                final long width = layouts.get(l).widthMs();
                 long previousTile = 0;
                 boolean first = true;
                 for (int t = 0; t < series.size(); t++) {
                     if (series.isStoredAlone(t)) {
+                        final long tileNumber = Math.floorDiv(series.startAt(t), width);
+                        VarInts.writeVarLong(head, first ? zigzag(tileNumber) : tileNumber - previousTile);
+                        previousTile = tileNumber;
+                        first = false;
+                    }
+                }
+                previousTile = 0;
+                first = true;
+                for (int t = 0; t < series.size(); t++) {
+                    if (series.isStoredAlone(t)) {
                         continue;
                     }
-                    final long tileNumber = Math.floorDiv(series.startAt(t), layouts.get(l).widthMs());
+                    final long tileNumber = Math.floorDiv(series.startAt(t), width);
                     VarInts.writeVarLong(head, first ? zigzag(tileNumber) : tileNumber - previousTile);
                     previousTile = tileNumber;
                     first = false;
@@ -191,8 +226,8 @@ public final class EntityStateCodec {
     }
 
     /**
-     * Rebuilds an entity from its head and the tiles stored alone (each layout's in ascending start
-     * order, as a key range returns them).
+     * Rebuilds an entity from its head and the tiles stored alone under its key (in layout, then
+     * start order, as a key range returns them); stored tiles the head does not name are ignored.
      *
      * @param keepImages keep each tile's image, as the writer needs to write only what changes later;
      *                   a reader that only answers queries saves the copies
@@ -219,21 +254,36 @@ public final class EntityStateCodec {
             state.restoreNewestEventTime(in.readLong());
             VarInts.readVarLong(in); // the total, for readers deciding whether to fetch tiles; counted per layout below
             final List<TileLayout> layouts = featureSet.layouts();
-            int nextAlone = 0;
+            int nextStored = 0;
             for (int l = 0; l < layouts.size(); l++) {
                 final TileLayout layout = layouts.get(l);
                 final TileSeries series = state.series(l);
                 final int inline = (int) VarInts.readVarLong(in);
                 final int alone = (int) VarInts.readVarLong(in);
-                int aloneEnd = nextAlone;
-                while (aloneEnd < aloneTiles.size() && aloneTiles.get(aloneEnd).layout() == l) {
-                    aloneEnd++;
+                if (inline < 0 || alone < 0 || inline + alone > in.remaining()) {
+                    throw corrupt(head, "layout " + l + " claims " + inline + " inline and " + alone + " alone tiles");
                 }
-                if (aloneEnd - nextAlone != alone) {
-                    throw corrupt(head, "its head counts " + alone + " tiles stored alone for layout " + l
-                            + ", storage holds " + (aloneEnd - nextAlone));
-                }
+                // The tiles this head names, found among the stored ones; others are ignored.
+                final StoredTile[] named = new StoredTile[alone];
                 long tileNumber = 0;
+                for (int a = 0; a < alone; a++) {
+                    final long delta = VarInts.readVarLong(in);
+                    tileNumber = a == 0 ? unzigzag(delta) : tileNumber + delta;
+                    final long start = tileNumber * layout.widthMs();
+                    while (nextStored < aloneTiles.size() && (aloneTiles.get(nextStored).layout() < l
+                            || (aloneTiles.get(nextStored).layout() == l && aloneTiles.get(nextStored).tileStart() < start))) {
+                        nextStored++;
+                    }
+                    if (nextStored == aloneTiles.size() || aloneTiles.get(nextStored).layout() != l
+                            || aloneTiles.get(nextStored).tileStart() != start) {
+                        throw corrupt(head, "its head names a tile stored alone (layout " + l + ", start "
+                                + start + ") that storage does not hold");
+                    }
+                    named[a] = aloneTiles.get(nextStored++);
+                }
+                int nextNamed = 0;
+                long previousStart = Long.MIN_VALUE;
+                tileNumber = 0;
                 for (int t = 0; t < inline; t++) {
                     final long delta = VarInts.readVarLong(in);
                     tileNumber = t == 0 ? unzigzag(delta) : tileNumber + delta;
@@ -244,20 +294,20 @@ public final class EntityStateCodec {
                         throw corrupt(head, "a tile image of " + length + " bytes, " + in.remaining() + " left");
                     }
                     in.skipBytes(length);
-                    // Tiles stored alone are older than the newest; merge them in by start.
-                    while (nextAlone < aloneEnd && aloneTiles.get(nextAlone).tileStart() < start) {
-                        appendAlone(series, layout, aloneTiles.get(nextAlone++), keepImages);
+                    // Tiles stored alone are sealed, older than the newest; merge them in by start.
+                    while (nextNamed < alone && named[nextNamed].tileStart() < start) {
+                        previousStart = appendAlone(series, layout, named[nextNamed++], previousStart, keepImages);
+                    }
+                    if (start <= previousStart || (nextNamed < alone && named[nextNamed].tileStart() == start)) {
+                        throw corrupt(head, "two tiles start at " + start + " in layout " + l);
                     }
                     series.append(start, decodeTile(layout, head, offset, length),
                             keepImages ? Arrays.copyOfRange(head, offset, offset + length) : null, false);
+                    previousStart = start;
                 }
-                while (nextAlone < aloneEnd) {
-                    appendAlone(series, layout, aloneTiles.get(nextAlone++), keepImages);
+                while (nextNamed < alone) {
+                    previousStart = appendAlone(series, layout, named[nextNamed++], previousStart, keepImages);
                 }
-            }
-            if (nextAlone != aloneTiles.size()) {
-                throw corrupt(head, "storage holds " + aloneTiles.size() + " tiles stored alone, its head counts "
-                        + nextAlone);
             }
             return state;
         } catch (final IOException e) {
@@ -265,10 +315,14 @@ public final class EntityStateCodec {
         }
     }
 
-    private void appendAlone(final TileSeries series, final TileLayout layout, final StoredTile tile,
-                             final boolean keepImages) throws IOException {
+    private long appendAlone(final TileSeries series, final TileLayout layout, final StoredTile tile,
+                             final long previousStart, final boolean keepImages) throws IOException {
+        if (tile.tileStart() <= previousStart) {
+            throw new IOException("tiles out of order at " + tile.tileStart());
+        }
         series.append(tile.tileStart(), decodeTile(layout, tile.image(), 0, tile.image().length),
                 keepImages ? WRITTEN_ALONE : null, true);
+        return tile.tileStart();
     }
 
     private Object[] decodeTile(final TileLayout layout, final byte[] data, final int offset, final int length)

@@ -124,8 +124,9 @@ public final class FeatureSet {
     }
 
     /**
-     * A hash of every definition's meaning. Stored with each entity's state so that state built by
-     * another definition is never read as this one's.
+     * A hash of every definition's meaning and of the state's binary form. Stored with each
+     * entity's state, and part of store names and the application id, so that state built by
+     * another definition or written in another form is never read as this one's.
      */
     public int fingerprint() {
         return fingerprint;
@@ -142,6 +143,8 @@ public final class FeatureSet {
     private static int fingerprintOf(final EntityDefinition entity, final List<FeatureDefinition> features,
                                      final List<DerivedFeature> derived) {
         final CRC32 crc = new CRC32();
+        // The state's binary form too: a new form needs new stores, rebuilt from the events topic.
+        crc.update(EntityStateCodec.FORMAT);
         crc.update(entity.signature().getBytes(StandardCharsets.UTF_8));
         for (final FeatureDefinition feature : features) {
             crc.update(feature.signature().getBytes(StandardCharsets.UTF_8));

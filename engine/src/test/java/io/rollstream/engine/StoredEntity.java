@@ -11,7 +11,7 @@ import java.util.TreeMap;
  */
 final class StoredEntity implements EntityStateCodec.Records {
 
-    private record TileKey(int layout, long start) implements Comparable<TileKey> {
+    record TileKey(int layout, long start) implements Comparable<TileKey> {
         @Override
         public int compareTo(final TileKey other) {
             final int byLayout = Integer.compare(layout, other.layout);
@@ -19,9 +19,14 @@ final class StoredEntity implements EntityStateCodec.Records {
         }
     }
 
+    /** One record of a write, in the order the codec emitted it; a null image deletes. */
+    record Op(TileKey tile, byte[] image, boolean isHead) {
+    }
+
     private final EntityStateCodec codec;
     private final TreeMap<TileKey, byte[]> tiles = new TreeMap<>();
     private byte[] head;
+    private final List<Op> lastWrite = new ArrayList<>();
     /** Records the last write emitted: tile puts and deletes, then the head. */
     private int lastWriteRecords;
     private int lastWriteBytes;
@@ -40,7 +45,28 @@ final class StoredEntity implements EntityStateCodec.Records {
     void write(final EntityState state) {
         lastWriteRecords = 0;
         lastWriteBytes = 0;
+        lastWrite.clear();
         codec.writeChanges(state, this);
+    }
+
+    /** The records of the last write, in order. */
+    List<Op> lastWrite() {
+        return List.copyOf(lastWrite);
+    }
+
+    /** A copy with the first {@code count} records of {@code ops} applied, as a standby part way through them. */
+    StoredEntity withApplied(final List<Op> ops, final int count) {
+        final StoredEntity copy = new StoredEntity(codec).copyOf(this);
+        for (final Op op : ops.subList(0, count)) {
+            if (op.isHead()) {
+                copy.head = op.image();
+            } else if (op.image() == null) {
+                copy.tiles.remove(op.tile());
+            } else {
+                copy.tiles.put(op.tile(), op.image());
+            }
+        }
+        return copy;
     }
 
     EntityState read() {
@@ -79,6 +105,7 @@ final class StoredEntity implements EntityStateCodec.Records {
     @Override
     public void tile(final int layout, final long tileStart, final byte[] image) {
         tiles.put(new TileKey(layout, tileStart), image);
+        lastWrite.add(new Op(new TileKey(layout, tileStart), image, false));
         lastWriteRecords++;
         lastWriteBytes += image.length;
     }
@@ -88,12 +115,14 @@ final class StoredEntity implements EntityStateCodec.Records {
         if (tiles.remove(new TileKey(layout, tileStart)) == null) {
             throw new AssertionError("deleted tile " + layout + "@" + tileStart + " was never written");
         }
+        lastWrite.add(new Op(new TileKey(layout, tileStart), null, false));
         lastWriteRecords++;
     }
 
     @Override
     public void head(final byte[] head) {
         this.head = head;
+        lastWrite.add(new Op(null, head, true));
         lastWriteRecords++;
         lastWriteBytes += head.length;
     }

@@ -90,6 +90,13 @@ public final class TileSeries {
         storedAlone[index] = true;
     }
 
+    /** Forgets every image and where each tile was stored: the next write writes everything. */
+    public void forgetStorage() {
+        Arrays.fill(images, 0, size, null);
+        Arrays.fill(storedAlone, 0, size, false);
+        evictedAloneCount = 0;
+    }
+
     /** Starts of tiles stored alone that were evicted since the last call, oldest first; then forgets them. */
     public long[] drainEvictedStoredAlone() {
         if (evictedAloneCount == 0) {

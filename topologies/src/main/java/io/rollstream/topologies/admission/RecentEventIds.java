@@ -21,7 +21,7 @@ import java.util.List;
  * asking the older one until that has seen nothing for a horizon — growing never stops the stream
  * thread to re-read the store. The newest generation stops growing at a memory cap, beyond which
  * false positives (lookups that go on to the store) rise instead; older generations still alive
- * add at most a third to the cap.
+ * can add up to two thirds of the cap for one horizon.
  */
 final class RecentEventIds {
 
@@ -87,7 +87,8 @@ final class RecentEventIds {
     /** False when {@code id} certainly did not arrive within the horizon before {@code nowMs}. */
     boolean mightContain(final String id, final long nowMs) {
         final long hash = hash(id);
-        final int oldest = stampOf(nowMs) - BUCKETS_PER_HORIZON - 1;
+        // The bucket holding the horizon's far end: whatever the horizon's remainder of 64 buckets.
+        final int oldest = stampOf(nowMs - horizonMs);
         final int h1 = (int) hash;
         final int h2 = (int) (hash >>> 32) | 1;
         for (int g = generations.size() - 1; g >= 0; g--) {
@@ -153,8 +154,10 @@ final class RecentEventIds {
     }
 
     /**
-     * Bucket numbers counted from an origin two horizons before the first time the filter saw, so
-     * that they fit an int for years even with a short horizon; 0 (an empty slot) is older than any.
+     * Bucket numbers counted from an origin two horizons before the first time the filter saw; 0
+     * (an empty slot) is older than any. An int of buckets lasts 2^31 × horizon / 64: 90 years for a
+     * 24-hour horizon, 390 days for a minute. Past that every stamp saturates and the filter says
+     * "maybe" for every id: slower (each lookup goes to the store), never wrong.
      */
     private int stampOf(final long timeMs) {
         final long bucket = Math.floorDiv(timeMs, bucketMs);

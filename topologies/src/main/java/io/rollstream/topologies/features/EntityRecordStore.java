@@ -10,8 +10,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * Entities as records of a bytes store (RocksDB and its changelog): reads an entity or a range of
@@ -82,37 +84,69 @@ final class EntityRecordStore {
     final class Batch implements EntityStateCodec.Records {
         private final List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();
         private String entity;
+        /** Keys written for the entity being added, when it replaces records this batch must clean up after. */
+        private Set<Bytes> written;
 
         void add(final String key, final EntityState state) {
             this.entity = key;
             codec.writeChanges(state, this);
         }
 
-        void addDeletion(final String key) {
-            try (KeyValueIterator<Bytes, byte[]> range = records.range(EntityStoreKeys.first(key), EntityStoreKeys.last(key))) {
-                while (range.hasNext()) {
-                    pending.add(KeyValue.pair(range.next().key, null));
+        /**
+         * Writes {@code state} over whatever records {@code key} has, which its bookkeeping knows
+         * nothing of: every tile is written again, then the records no longer used are deleted —
+         * after the new head, so a reader sees the old entity or the new one.
+         */
+        void replace(final String key, final EntityState state, final int layouts) {
+            final List<Bytes> existing = keysOf(key);
+            EntityStateCodec.forgetStorage(state, layouts);
+            written = new HashSet<>();
+            add(key, state);
+            for (final Bytes old : existing) {
+                if (!written.contains(old)) {
+                    pending.add(KeyValue.pair(old, null));
                 }
             }
+            written = null;
+        }
+
+        /** Deletes every record of {@code key}, head first, so a reader sees the entity or nothing. */
+        void addDeletion(final String key) {
+            for (final Bytes old : keysOf(key)) {
+                pending.add(KeyValue.pair(old, null));
+            }
+        }
+
+        private List<Bytes> keysOf(final String key) {
+            final List<Bytes> keys = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> range = records.range(EntityStoreKeys.first(key), EntityStoreKeys.last(key))) {
+                while (range.hasNext()) {
+                    keys.add(range.next().key);
+                }
+            }
+            return keys;
         }
 
         @Override
         public void tile(final int layout, final long tileStart, final byte[] image) {
-            pending.add(KeyValue.pair(EntityStoreKeys.tile(entity, layout, tileStart), image));
-        }
-
-        @Override
-        public void tileDeleted(final int layout, final long tileStart) {
-            pending.add(KeyValue.pair(EntityStoreKeys.tile(entity, layout, tileStart), null));
+            put(EntityStoreKeys.tile(entity, layout, tileStart), image);
         }
 
         @Override
         public void head(final byte[] head) {
-            pending.add(KeyValue.pair(EntityStoreKeys.head(entity), head));
+            put(EntityStoreKeys.head(entity), head);
         }
 
-        boolean isEmpty() {
-            return pending.isEmpty();
+        @Override
+        public void tileDeleted(final int layout, final long tileStart) {
+            put(EntityStoreKeys.tile(entity, layout, tileStart), null);
+        }
+
+        private void put(final Bytes key, final byte[] value) {
+            pending.add(KeyValue.pair(key, value));
+            if (written != null && value != null) {
+                written.add(key);
+            }
         }
 
         void write() {
@@ -127,6 +161,7 @@ final class EntityRecordStore {
         return new Batch();
     }
 
+    /** Records, not entities: an entity with tiles stored alone counts once per record. */
     long approximateNumEntries() {
         return records.approximateNumEntries();
     }
@@ -153,7 +188,11 @@ final class EntityRecordStore {
                     continue;
                 }
                 final List<StoredTile> tiles = new ArrayList<>();
-                while (inner.hasNext() && !EntityStoreKeys.parse(inner.peekNextKey().get()).isHead()) {
+                while (inner.hasNext()) {
+                    final EntityStoreKeys.Parsed next = EntityStoreKeys.parse(inner.peekNextKey().get());
+                    if (next.isHead() || !next.entity().equals(key.entity())) {
+                        break;
+                    }
                     tiles.add(tileOf(inner.next()));
                 }
                 next = KeyValue.pair(key.entity(), codec.decode(record.value, tiles, false));

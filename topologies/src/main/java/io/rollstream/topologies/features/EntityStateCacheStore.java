@@ -2,7 +2,6 @@ package io.rollstream.topologies.features;
 
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureSet;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -49,6 +48,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
     }
 
     private final int maxEntries;
+    private final int layouts;
     private final EntityRecordStore records;
     private final LinkedHashMap<String, Cached> cache;
     private final List<Cached> dirty = new ArrayList<>();
@@ -60,6 +60,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
             throw new IllegalArgumentException("an entity store caches at least 1 entity, was asked for " + maxEntries);
         }
         this.maxEntries = maxEntries;
+        this.layouts = featureSet.layouts().size();
         this.records = new EntityRecordStore(wrapped, featureSet);
         this.cache = new LinkedHashMap<>(Math.min(maxEntries, 1 << 16), 0.75f, true) {
             @Override
@@ -69,7 +70,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
                 }
                 if (eldest.getValue().dirty) {
                     final EntityRecordStore.Batch batch = records.newBatch();
-                    addTo(batch, eldest.getValue());
+                    addTo(batch, eldest.getValue(), layouts);
                     batch.write();
                 }
                 return true;
@@ -163,10 +164,17 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         super.flushCache();
     }
 
+    /**
+     * Kafka Streams empties the caches of a task whose store objects it keeps while turning it
+     * from active to standby or back: records then change under the cache (restored from the
+     * changelog another instance writes), so every cached object is stale. A clean handover
+     * flushed first; what is dropped here was written or belongs to a dirty close.
+     */
     @Override
-    public void commit(final Map<TopicPartition, Long> changelogOffsets) {
-        writeDirty();
-        super.commit(changelogOffsets);
+    public void clearCache() {
+        cache.clear();
+        dirty.clear();
+        super.clearCache();
     }
 
     private void writeDirty() {
@@ -176,19 +184,20 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         final EntityRecordStore.Batch batch = records.newBatch();
         for (final Cached entry : dirty) {
             if (entry.dirty) {
-                addTo(batch, entry);
+                addTo(batch, entry, layouts);
             }
         }
         dirty.clear();
         batch.write();
     }
 
-    private static void addTo(final EntityRecordStore.Batch batch, final Cached entry) {
+    private static void addTo(final EntityRecordStore.Batch batch, final Cached entry, final int layouts) {
         if (entry.replaces) {
-            batch.addDeletion(entry.key);
+            batch.replace(entry.key, entry.state, layouts);
             entry.replaces = false;
+        } else {
+            batch.add(entry.key, entry.state);
         }
-        batch.add(entry.key, entry.state);
         entry.dirty = false;
     }
 

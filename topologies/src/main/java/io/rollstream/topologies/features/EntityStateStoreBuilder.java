@@ -17,7 +17,11 @@ import java.util.Map;
  */
 public final class EntityStateStoreBuilder implements StoreBuilder<KeyValueStore<String, EntityState>> {
 
-    /** Entities kept as objects per store (per task); a few KB each for an active user. */
+    /**
+     * Entities kept as objects per store (per task). Most are a few KB (objects plus the images of
+     * their inline tiles); the most active can be hundreds of KB, so heap use depends on the stream's
+     * skew: size the heap for it, or lower this.
+     */
     public static final int DEFAULT_CACHED_ENTITIES = 10_000;
 
     private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;

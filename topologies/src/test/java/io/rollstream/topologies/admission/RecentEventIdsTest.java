@@ -69,6 +69,20 @@ class RecentEventIdsTest {
     }
 
     @Test
+    void shouldRememberAnIdToTheLastMillisecondOfAnyHorizon() {
+        // Horizons that are not a multiple of 64 buckets once missed ids near their far end.
+        for (final long horizon : new long[]{100, 999, 1_000, 3_000, 59_999, 86_400_000}) {
+            for (long offset = 0; offset < 200; offset++) {
+                final RecentEventIds ids = new RecentEventIds(horizon, 1 << 20);
+                final long arrival = NOW + offset * 7;
+                ids.add("e", arrival);
+                assertThat(ids.mightContain("e", arrival + horizon))
+                        .as("horizon %d ms, arrival offset %d", horizon, offset).isTrue();
+            }
+        }
+    }
+
+    @Test
     void shouldLetIdsOlderThanTheHorizonCountAsNew() {
         final RecentEventIds ids = new RecentEventIds(HORIZON, 1 << 20);
         ids.add("old", NOW);

@@ -142,6 +142,53 @@ class EntityStateCacheStoreTest {
         assertThat(records.approximateNumEntries()).isZero();
     }
 
+    @Test
+    void shouldForgetItsObjectsWhenKafkaStreamsClearsCachesAroundAStandbyPeriod() throws Exception {
+        // Active here, then a standby while another instance (a second store over the same records,
+        // as the changelog would restore them) goes on, then active here again: same store objects.
+        final EntityStateCacheStore here = open(100);
+        final Random random = new Random(4);
+        final EntityState reference = engine.newState();
+        long time = START;
+        for (int i = 0; i < 3_000; i++) {
+            time += random.nextInt(60_000);
+            final ClickEvent event = event(random, "u", time);
+            EntityState state = here.get("u");
+            if (state == null) {
+                state = engine.newState();
+            }
+            engine.fold(state, event);
+            here.put("u", state);
+            engine.fold(reference, event);
+        }
+        here.flushCache();
+        here.clearCache();
+
+        final EntityStateCacheStore elsewhere = new EntityStateCacheStore(records, user, 100);
+        time = foldThrough(elsewhere, reference, random, time, 3_000);
+        elsewhere.flushCache();
+
+        here.clearCache();
+        time = foldThrough(here, reference, random, time, 5);
+        here.flushCache();
+
+        assertSameAnswers(onQueryThread(() -> here.get("u")), reference, time);
+    }
+
+    private long foldThrough(final EntityStateCacheStore store, final EntityState reference, final Random random,
+                             final long from, final int events) {
+        long time = from;
+        for (int i = 0; i < events; i++) {
+            time += random.nextInt(60_000);
+            final ClickEvent event = event(random, "u", time);
+            final EntityState state = store.get("u");
+            engine.fold(state, event);
+            store.put("u", state);
+            engine.fold(reference, event);
+        }
+        return time;
+    }
+
     private long tileRecords() {
         long tiles = 0;
         try (KeyValueIterator<Bytes, byte[]> all = records.all()) {

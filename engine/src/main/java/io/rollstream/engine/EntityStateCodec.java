@@ -134,8 +134,8 @@ public final class EntityStateCodec {
      * Makes the next {@link #writeChanges} write every tile, as if nothing were stored: for a state
      * that storage did not produce, written over an entity whose records are unknown.
      */
-    public static void forgetStorage(final EntityState state, final int layouts) {
-        for (int l = 0; l < layouts; l++) {
+    public void forgetStorage(final EntityState state) {
+        for (int l = 0; l < featureSet.layouts().size(); l++) {
             state.series(l).forgetStorage();
         }
     }
@@ -163,7 +163,7 @@ public final class EntityStateCodec {
                 for (int t = 0; t < series.size(); t++) {
                     if (series.isStoredAlone(t)) {
                         final long tileNumber = Math.floorDiv(series.startAt(t), width);
-                        VarInts.writeVarLong(head, first ? zigzag(tileNumber) : tileNumber - previousTile);
+                        writeTileNumber(head, tileNumber, previousTile, first);
                         previousTile = tileNumber;
                         first = false;
                     }
@@ -175,7 +175,7 @@ public final class EntityStateCodec {
                         continue;
                     }
                     final long tileNumber = Math.floorDiv(series.startAt(t), width);
-                    VarInts.writeVarLong(head, first ? zigzag(tileNumber) : tileNumber - previousTile);
+                    writeTileNumber(head, tileNumber, previousTile, first);
                     previousTile = tileNumber;
                     first = false;
                     final byte[] image = series.imageAt(t);
@@ -267,8 +267,7 @@ public final class EntityStateCodec {
                 final StoredTile[] named = new StoredTile[alone];
                 long tileNumber = 0;
                 for (int a = 0; a < alone; a++) {
-                    final long delta = VarInts.readVarLong(in);
-                    tileNumber = a == 0 ? unzigzag(delta) : tileNumber + delta;
+                    tileNumber = readTileNumber(in, tileNumber, a == 0);
                     final long start = tileNumber * layout.widthMs();
                     while (nextStored < aloneTiles.size() && (aloneTiles.get(nextStored).layout() < l
                             || (aloneTiles.get(nextStored).layout() == l && aloneTiles.get(nextStored).tileStart() < start))) {
@@ -285,8 +284,7 @@ public final class EntityStateCodec {
                 long previousStart = Long.MIN_VALUE;
                 tileNumber = 0;
                 for (int t = 0; t < inline; t++) {
-                    final long delta = VarInts.readVarLong(in);
-                    tileNumber = t == 0 ? unzigzag(delta) : tileNumber + delta;
+                    tileNumber = readTileNumber(in, tileNumber, t == 0);
                     final long start = tileNumber * layout.widthMs();
                     final int length = (int) VarInts.readVarLong(in);
                     final int offset = in.position();
@@ -350,11 +348,17 @@ public final class EntityStateCodec {
                 + "; rebuild the state store from the events topic");
     }
 
-    private static long zigzag(final long value) {
-        return (value << 1) ^ (value >> 63);
+    /** A list's tile numbers: the first as a signed (zigzag) varint, then the gaps, which are positive. */
+    private static void writeTileNumber(final ByteWriter out, final long tileNumber, final long previous,
+                                        final boolean first) throws IOException {
+        if (first) {
+            VarInts.writeZigZagLong(out, tileNumber);
+        } else {
+            VarInts.writeVarLong(out, tileNumber - previous);
+        }
     }
 
-    private static long unzigzag(final long value) {
-        return (value >>> 1) ^ -(value & 1);
+    private static long readTileNumber(final ByteReader in, final long previous, final boolean first) throws IOException {
+        return first ? VarInts.readZigZagLong(in) : previous + VarInts.readVarLong(in);
     }
 }

@@ -54,30 +54,28 @@ final class EntityRecordStore {
                 throw new IllegalStateException("entity '" + entity + "' has tile records but no head; "
                         + "rebuild the state store from the events topic");
             }
-            final List<StoredTile> tiles = new ArrayList<>();
-            while (range.hasNext()) {
-                tiles.add(tileOf(range.next()));
-            }
-            return codec.decode(first.value, tiles, keepImages);
+            return codec.decode(first.value, tilesOf(entity, range), keepImages);
         }
     }
 
-    private static StoredTile tileOf(final KeyValue<Bytes, byte[]> record) {
-        final EntityStoreKeys.Parsed key = EntityStoreKeys.parse(record.key.get());
-        return new StoredTile(key.layout(), key.tileStart(), record.value);
+    /** The tile records that follow an entity's head in a key range, up to the next entity's. */
+    private static List<StoredTile> tilesOf(final String entity, final KeyValueIterator<Bytes, byte[]> range) {
+        final List<StoredTile> tiles = new ArrayList<>();
+        while (range.hasNext()) {
+            final EntityStoreKeys.Parsed key = EntityStoreKeys.parse(range.peekNextKey().get());
+            if (key.isHead() || !key.entity().equals(entity)) {
+                break;
+            }
+            tiles.add(new StoredTile(key.layout(), key.tileStart(), range.next().value));
+        }
+        return tiles;
     }
 
     /** Every record of every entity from {@code from} to {@code to} (both included; null: unbounded), as entities. */
     KeyValueIterator<String, EntityState> range(final String from, final String to) {
-        final KeyValueIterator<Bytes, byte[]> inner;
-        if (from == null && to == null) {
-            inner = records.all();
-        } else if (to == null) {
-            inner = records.range(EntityStoreKeys.first(from), null);
-        } else {
-            inner = records.range(from == null ? null : EntityStoreKeys.first(from), EntityStoreKeys.last(to));
-        }
-        return new Entities(inner);
+        final Bytes lower = from == null ? null : EntityStoreKeys.first(from);
+        final Bytes upper = to == null ? null : EntityStoreKeys.last(to);
+        return new Entities(lower == null && upper == null ? records.all() : records.range(lower, upper));
     }
 
     /** Collects the records of changed entities; {@link #write()} puts them all in one batch. */
@@ -97,9 +95,9 @@ final class EntityRecordStore {
          * nothing of: every tile is written again, then the records no longer used are deleted —
          * after the new head, so a reader sees the old entity or the new one.
          */
-        void replace(final String key, final EntityState state, final int layouts) {
+        void replace(final String key, final EntityState state) {
             final List<Bytes> existing = keysOf(key);
-            EntityStateCodec.forgetStorage(state, layouts);
+            codec.forgetStorage(state);
             written = new HashSet<>();
             add(key, state);
             for (final Bytes old : existing) {
@@ -187,15 +185,7 @@ final class EntityRecordStore {
                     // A range starting inside an entity's records: its head was before the range.
                     continue;
                 }
-                final List<StoredTile> tiles = new ArrayList<>();
-                while (inner.hasNext()) {
-                    final EntityStoreKeys.Parsed next = EntityStoreKeys.parse(inner.peekNextKey().get());
-                    if (next.isHead() || !next.entity().equals(key.entity())) {
-                        break;
-                    }
-                    tiles.add(tileOf(inner.next()));
-                }
-                next = KeyValue.pair(key.entity(), codec.decode(record.value, tiles, false));
+                next = KeyValue.pair(key.entity(), codec.decode(record.value, tilesOf(key.entity(), inner), false));
                 return true;
             }
             return false;

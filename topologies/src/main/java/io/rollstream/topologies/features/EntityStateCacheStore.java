@@ -48,7 +48,6 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
     }
 
     private final int maxEntries;
-    private final int layouts;
     private final EntityRecordStore records;
     private final LinkedHashMap<String, Cached> cache;
     private final List<Cached> dirty = new ArrayList<>();
@@ -60,7 +59,6 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
             throw new IllegalArgumentException("an entity store caches at least 1 entity, was asked for " + maxEntries);
         }
         this.maxEntries = maxEntries;
-        this.layouts = featureSet.layouts().size();
         this.records = new EntityRecordStore(wrapped, featureSet);
         this.cache = new LinkedHashMap<>(Math.min(maxEntries, 1 << 16), 0.75f, true) {
             @Override
@@ -70,7 +68,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
                 }
                 if (eldest.getValue().dirty) {
                     final EntityRecordStore.Batch batch = records.newBatch();
-                    addTo(batch, eldest.getValue(), layouts);
+                    addTo(batch, eldest.getValue());
                     batch.write();
                 }
                 return true;
@@ -184,16 +182,16 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         final EntityRecordStore.Batch batch = records.newBatch();
         for (final Cached entry : dirty) {
             if (entry.dirty) {
-                addTo(batch, entry, layouts);
+                addTo(batch, entry);
             }
         }
         dirty.clear();
         batch.write();
     }
 
-    private static void addTo(final EntityRecordStore.Batch batch, final Cached entry, final int layouts) {
+    private static void addTo(final EntityRecordStore.Batch batch, final Cached entry) {
         if (entry.replaces) {
-            batch.replace(entry.key, entry.state, layouts);
+            batch.replace(entry.key, entry.state);
             entry.replaces = false;
         } else {
             batch.add(entry.key, entry.state);

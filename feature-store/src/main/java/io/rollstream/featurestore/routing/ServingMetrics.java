@@ -5,7 +5,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
-import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
 
@@ -43,7 +43,8 @@ public final class ServingMetrics implements AutoCloseable {
 
     private Sensor countAndRate(final String sensor, final String description) {
         final Sensor created = metrics.sensor(sensor);
-        created.add(name(sensor + "-total", "total " + description), new CumulativeCount());
+        // Sums of the values recorded: 1 per event, or the number of ids read at once.
+        created.add(name(sensor + "-total", "total " + description), new CumulativeSum());
         created.add(name(sensor + "-rate", "per second, " + description), new Rate());
         return created;
     }
@@ -53,9 +54,8 @@ public final class ServingMetrics implements AutoCloseable {
     }
 
     void localReads(final int ids, final boolean stale) {
-        final Sensor sensor = stale ? staleReads : localReads;
-        for (int i = 0; i < ids; i++) {
-            sensor.record();
+        if (ids > 0) {
+            (stale ? staleReads : localReads).record(ids);
         }
     }
 

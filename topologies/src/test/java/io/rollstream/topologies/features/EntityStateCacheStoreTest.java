@@ -70,12 +70,7 @@ class EntityStateCacheStoreTest {
                 final String key = random.nextInt(3) == 0 ? "user-" + random.nextInt(5) : "user-hot";
                 time += random.nextInt(40_000);
                 final ClickEvent event = event(random, key, time - random.nextInt(600_000));
-                EntityState state = store.get(key);
-                if (state == null) {
-                    state = engine.newState();
-                }
-                engine.fold(state, event);
-                store.put(key, state);
+                process(store, key, event);
                 engine.fold(reference.computeIfAbsent(key, k -> engine.newState()), event);
             }
             store.flushCache();
@@ -149,18 +144,7 @@ class EntityStateCacheStoreTest {
         final EntityStateCacheStore here = open(100);
         final Random random = new Random(4);
         final EntityState reference = engine.newState();
-        long time = START;
-        for (int i = 0; i < 3_000; i++) {
-            time += random.nextInt(60_000);
-            final ClickEvent event = event(random, "u", time);
-            EntityState state = here.get("u");
-            if (state == null) {
-                state = engine.newState();
-            }
-            engine.fold(state, event);
-            here.put("u", state);
-            engine.fold(reference, event);
-        }
+        long time = foldThrough(here, reference, random, START, 3_000);
         here.flushCache();
         here.clearCache();
 
@@ -175,15 +159,24 @@ class EntityStateCacheStoreTest {
         assertSameAnswers(onQueryThread(() -> here.get("u")), reference, time);
     }
 
+    /** What the entity processor does with an event: load or create, fold, put back. */
+    private void process(final EntityStateCacheStore store, final String key, final ClickEvent event) {
+        EntityState state = store.get(key);
+        if (state == null) {
+            state = engine.newState();
+        }
+        engine.fold(state, event);
+        store.put(key, state);
+    }
+
+    /** Folds {@code events} events of user "u" through the store, as the processor does, and into the reference. */
     private long foldThrough(final EntityStateCacheStore store, final EntityState reference, final Random random,
                              final long from, final int events) {
         long time = from;
         for (int i = 0; i < events; i++) {
             time += random.nextInt(60_000);
             final ClickEvent event = event(random, "u", time);
-            final EntityState state = store.get("u");
-            engine.fold(state, event);
-            store.put("u", state);
+            process(store, "u", event);
             engine.fold(reference, event);
         }
         return time;

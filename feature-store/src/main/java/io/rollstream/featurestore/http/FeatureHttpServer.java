@@ -1,23 +1,51 @@
 package io.rollstream.featurestore.http;
 
-import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.rollstream.featurestore.query.ServedEntity;
 import io.rollstream.featurestore.routing.FeatureRouter;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The feature store's HTTP API: features, liveness, readiness and Prometheus metrics. Each request
- * runs on its own virtual thread, so a slow read never holds up the others.
+ * The feature store's HTTP API (features, liveness, readiness, Prometheus metrics) on Netty:
+ * epoll where the platform has it, NIO elsewhere. A single get of a key this instance holds is
+ * answered on the I/O thread that read it, with no hand-over; anything that may wait (batches,
+ * forwards, retries, probes, metrics) runs on a virtual thread of its own, so a slow read never
+ * holds up the others. The JDK's built-in server it replaced spent more CPU per single get than
+ * reading and computing the features (docs/benchmarks.md, Serving).
  */
 public final class FeatureHttpServer implements AutoCloseable {
 
@@ -37,54 +65,109 @@ public final class FeatureHttpServer implements AutoCloseable {
         Map<MetricName, ? extends Metric> metrics();
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureHttpServer.class);
+    /** Connections the kernel queues before they are accepted, as with the server this replaced. */
+    private static final int BACKLOG = 1024;
+    private static final String HINT = "/v1/features/{entity}/{id}, /v1/features/{entity}:batch, /health, /ready or /metrics";
 
-    private FeatureHttpServer(final HttpServer server, final ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private final EventLoopGroup ioThreads;
+    private final Channel listener;
+    private final ExecutorService waitingWork = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile HttpRoutes routes;
+    private volatile FeaturesHandler features;
+
+    private FeatureHttpServer(final EventLoopGroup ioThreads, final Channel listener) {
+        this.ioThreads = ioThreads;
+        this.listener = listener;
     }
 
     /**
      * Binds the port now (so its number can be advertised to Kafka Streams before the streams
-     * exist) without serving anything until {@link #start}.
+     * exist); connections wait in the kernel's queue until {@link #start}.
      */
     public static FeatureHttpServer bind(final String host, final int port) throws IOException {
-        final HttpServer server;
+        final boolean epoll = Epoll.isAvailable();
+        final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        // One I/O thread per CPU: most gets are answered on it, so it is where the work is.
+        final EventLoopGroup ioThreads = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("rollstream-http", true), io);
+        final FeatureHttpServer[] server = new FeatureHttpServer[1];
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(ioThreads)
+                .channel(channel)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel connection) {
+                        server[0].initConnection(connection);
+                    }
+                });
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 1024);
-        } catch (final java.net.BindException e) {
-            throw new IOException("cannot serve HTTP on " + host + ":" + port + " (" + e.getMessage()
-                    + "); choose another port, or 0 for any free one", e);
+            final Channel listener = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+            server[0] = new FeatureHttpServer(ioThreads, listener);
+            LOG.info("HTTP bound to {} ({} I/O threads, {})", listener.localAddress(),
+                    Runtime.getRuntime().availableProcessors(), epoll ? "epoll" : "NIO");
+            return server[0];
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ioThreads.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IOException("interrupted while binding HTTP to " + host + ":" + port, e);
+        } catch (final Exception e) {
+            ioThreads.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (e instanceof IOException) {
+                throw new IOException("cannot serve HTTP on " + host + ":" + port + " (" + e.getMessage()
+                        + "); choose another port, or 0 for any free one", e);
+            }
+            throw e;
         }
-        return new FeatureHttpServer(server, Executors.newVirtualThreadPerTaskExecutor());
     }
 
     public void start(final Backend backend, final Clock clock) {
         final Supplier<ProbeHandlers.Probe> liveness = () -> new ProbeHandlers.Probe(backend.isLive(), backend.status());
         final Supplier<ProbeHandlers.Probe> readiness = () -> new ProbeHandlers.Probe(backend.isReady(), backend.status());
-        server.createContext(FeaturesHandler.PREFIX, new FeaturesHandler(backend.entities(), backend.router(), clock));
-        server.createContext("/health", ProbeHandlers.of(liveness));
-        server.createContext("/ready", ProbeHandlers.of(readiness));
-        server.createContext("/metrics", new PrometheusMetricsHandler(backend::metrics));
-        server.createContext("/", exchange -> HttpResponses.error(exchange, 404, "no such resource "
-                + exchange.getRequestURI().getPath() + "; try /v1/features/{entity}/{id}, /v1/features/{entity}:batch, /health, "
-                + "/ready or /metrics", 0));
-        server.setExecutor(executor);
-        server.start();
+        this.features = new FeaturesHandler(backend.entities(), backend.router(), clock);
+        this.routes = new HttpRoutes(List.of(
+                new HttpRoutes.Route(FeaturesHandler.PREFIX, features),
+                new HttpRoutes.Route("/health", ProbeHandlers.of(liveness)),
+                new HttpRoutes.Route("/ready", ProbeHandlers.of(readiness)),
+                new HttpRoutes.Route("/metrics", new PrometheusMetricsHandler(backend::metrics))), HINT);
+        listener.config().setAutoRead(true);
+    }
+
+    private void initConnection(final SocketChannel connection) {
+        final FeaturesHandler featuresHandler = features;
+        connection.pipeline()
+                .addLast(new HttpServerCodec())
+                .addLast(new HttpServerExpectContinueHandler())
+                .addLast(new HttpObjectAggregator(featuresHandler.maxBodyBytes()) {
+                    @Override
+                    protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized) {
+                        HttpDispatcher.refuse(ctx, featuresHandler.bodyTooLarge());
+                    }
+                })
+                .addLast(new HttpDispatcher(routes, waitingWork));
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     public URI uri() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + port());
+        final InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+        return URI.create("http://" + address.getHostString() + ":" + address.getPort());
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        listener.close().syncUninterruptibly();
+        ioThreads.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        waitingWork.shutdownNow();
     }
 }

@@ -1,7 +1,5 @@
 package io.rollstream.featurestore.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.rollstream.featurestore.query.EntityIds;
 import io.rollstream.featurestore.query.FeatureQueryException;
 import io.rollstream.featurestore.query.FeatureSelection;
@@ -12,10 +10,9 @@ import io.rollstream.featurestore.routing.PeerClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -24,11 +21,16 @@ import java.util.TreeSet;
  * feature vectors with windows anchored now, from whichever instance holds them. An entity nobody
  * has seen is {@code found: false} with zero-valued features, not an error, so a scorer can treat new
  * users like any other.
+ *
+ * <p>A single get whose key this instance holds is answered on the I/O thread; batches, and reads
+ * that must be forwarded or retried, are answered on a virtual thread.
  */
-final class FeaturesHandler implements HttpHandler {
+final class FeaturesHandler implements Endpoint {
 
     static final String PREFIX = FeatureRequests.PREFIX;
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesHandler.class);
+    private static final String FORWARDED = PeerClient.FORWARDED_HEADER.toLowerCase(Locale.ROOT);
+    private static final String AS_OF = PeerClient.AS_OF_HEADER.toLowerCase(Locale.ROOT);
 
     private final Map<String, ServedEntity> entities;
     private final FeatureRouter router;
@@ -43,45 +45,69 @@ final class FeaturesHandler implements HttpHandler {
         this.maxBodyBytes = router.settings().batchMaxIds() * (EntityIds.MAX_LENGTH * 6 + 4) + 64 * 1024;
     }
 
+    /** The largest body a batch may have; the server refuses longer ones with {@link #bodyTooLarge()}. */
+    int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    ApiAnswer bodyTooLarge() {
+        return ApiAnswer.error(413, "the request body is over " + maxBodyBytes + " bytes; a batch holds at most "
+                + router.settings().batchMaxIds() + " ids of at most " + EntityIds.MAX_LENGTH + " characters");
+    }
+
     @Override
-    public void handle(final HttpExchange exchange) throws IOException {
+    public ApiAnswer answer(final ApiRequest request) {
+        return handle(request, false);
+    }
+
+    @Override
+    public ApiAnswer answerWithoutWaiting(final ApiRequest request) {
+        return handle(request, true);
+    }
+
+    /** @param withoutWaiting answer only what needs no waiting; {@code null} for the rest */
+    private ApiAnswer handle(final ApiRequest request, final boolean withoutWaiting) {
         try {
-            final FeatureRequests.FeaturePath path = FeatureRequests.parsePath(exchange.getRequestURI().getRawPath());
+            final FeatureRequests.FeaturePath path = FeatureRequests.parsePath(request.rawPath());
             final ServedEntity entity = entities.get(path.entity());
             if (entity == null) {
                 throw FeatureQueryException.notFound("unknown entity '" + path.entity() + "'; known entities: "
                         + new TreeSet<>(entities.keySet()));
             }
             if (path.batch()) {
-                if (HttpResponses.requirePost(exchange)) {
-                    serveBatch(exchange, entity);
-                }
-            } else if (HttpResponses.requireGet(exchange)) {
-                serveOne(exchange, entity, path.id());
+                final ApiAnswer wrongMethod = HttpResponses.unlessPost(request);
+                return wrongMethod != null ? wrongMethod : withoutWaiting ? null : serveBatch(request, entity);
             }
+            final ApiAnswer wrongMethod = HttpResponses.unlessGet(request);
+            return wrongMethod != null ? wrongMethod : serveOne(request, entity, path.id(), withoutWaiting);
         } catch (final FeatureQueryException e) {
-            HttpResponses.error(exchange, e.httpStatus(), e.getMessage(), e.retryAfterSeconds());
+            return ApiAnswer.error(e.httpStatus(), e.getMessage(), e.retryAfterSeconds());
         } catch (final RuntimeException e) {
-            LOG.error("Failed to serve {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            HttpResponses.error(exchange, 500, "internal error reading features: " + e, 0);
+            LOG.error("Failed to serve {} {}", request.method(), request.target(), e);
+            return ApiAnswer.error(500, "internal error reading features: " + e);
         }
     }
 
-    private void serveOne(final HttpExchange exchange, final ServedEntity entity, final String id) throws IOException {
+    private ApiAnswer serveOne(final ApiRequest request, final ServedEntity entity, final String id,
+                               final boolean withoutWaiting) {
         entity.requireWellFormed(id);
-        final FeatureSelection selection = entity.names().select(
-                FeatureRequests.parseFeatures(exchange.getRequestURI().getRawQuery()));
-        final long asOf = asOf(exchange);
-        final ServedResult result = router.read(entity, List.of(id), selection, asOf, isForwarded(exchange)).get(0);
-        HttpResponses.json(exchange, 200, FeatureJson.single(entity.name(), asOf, result, selection));
+        final FeatureSelection selection = entity.names().select(FeatureRequests.parseFeatures(request.rawQuery()));
+        final long asOf = asOf(request);
+        final List<ServedResult> results = withoutWaiting
+                ? router.readWithoutWaiting(entity, List.of(id), selection, asOf, isForwarded(request))
+                : router.read(entity, List.of(id), selection, asOf, isForwarded(request));
+        return results == null ? null : ApiAnswer.json(200, FeatureJson.single(entity.name(), asOf, results.get(0), selection));
     }
 
-    private void serveBatch(final HttpExchange exchange, final ServedEntity entity) throws IOException {
-        if (exchange.getRequestURI().getRawQuery() != null) {
+    private ApiAnswer serveBatch(final ApiRequest request, final ServedEntity entity) {
+        if (request.rawQuery() != null) {
             throw FeatureQueryException.badRequest("a batch takes no query parameters; name the features in the body: "
                     + FeatureRequests.BATCH_SHAPE);
         }
-        final FeatureRequests.BatchBody body = FeatureRequests.parseBatchBody(readBody(exchange));
+        if (request.body().length > maxBodyBytes) {
+            return bodyTooLarge();
+        }
+        final FeatureRequests.BatchBody body = FeatureRequests.parseBatchBody(request.body());
         final int maxIds = router.settings().batchMaxIds();
         if (body.ids().size() > maxIds) {
             throw FeatureQueryException.tooLarge("a batch of " + body.ids().size() + " ids is over the limit of " + maxIds
@@ -98,30 +124,19 @@ final class FeaturesHandler implements HttpHandler {
             }
         }
         final FeatureSelection selection = entity.names().select(body.features());
-        final long asOf = asOf(exchange);
-        final List<ServedResult> results = router.read(entity, body.ids(), selection, asOf, isForwarded(exchange));
-        HttpResponses.json(exchange, 200, FeatureJson.batch(entity.name(), asOf, results, selection));
+        final long asOf = asOf(request);
+        final List<ServedResult> results = router.read(entity, body.ids(), selection, asOf, isForwarded(request));
+        return ApiAnswer.json(200, FeatureJson.batch(entity.name(), asOf, results, selection));
     }
 
-    private byte[] readBody(final HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            final byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw FeatureQueryException.tooLarge("the request body is over " + maxBodyBytes + " bytes; a batch holds at "
-                        + "most " + router.settings().batchMaxIds() + " ids of at most " + EntityIds.MAX_LENGTH + " characters");
-            }
-            return body;
-        }
-    }
-
-    private static boolean isForwarded(final HttpExchange exchange) {
-        return "true".equals(exchange.getRequestHeaders().getFirst(PeerClient.FORWARDED_HEADER));
+    private static boolean isForwarded(final ApiRequest request) {
+        return "true".equals(request.header(FORWARDED));
     }
 
     /** Now, or for a forwarded request the instant its origin anchored the windows at. */
-    private long asOf(final HttpExchange exchange) {
-        final String given = exchange.getRequestHeaders().getFirst(PeerClient.AS_OF_HEADER);
-        if (given == null || !isForwarded(exchange)) {
+    private long asOf(final ApiRequest request) {
+        final String given = request.header(AS_OF);
+        if (given == null || !isForwarded(request)) {
             return clock.millis();
         }
         try {

@@ -1,15 +1,8 @@
 package io.rollstream.featurestore.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-/** Writes JSON and error answers; every error body is {@code {"error": message, "status": code}}. */
+/** The JSON mapper of the API, and the answers to a method an endpoint does not take. */
 final class HttpResponses {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -17,64 +10,24 @@ final class HttpResponses {
     private HttpResponses() {
     }
 
-    static void json(final HttpExchange exchange, final int status, final Object body) throws IOException {
-        json(exchange, status, JSON.writeValueAsBytes(body));
-    }
-
-    static void json(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
-        send(exchange, status, "application/json", body);
-    }
-
-    static void error(final HttpExchange exchange, final int status, final String message, final int retryAfterSeconds)
-            throws IOException {
-        if (retryAfterSeconds > 0) {
-            exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+    /** @return {@code null} when the method is GET or HEAD, else the 405 to answer */
+    static ApiAnswer unlessGet(final ApiRequest request) {
+        if ("GET".equals(request.method()) || request.isHead()) {
+            return null;
         }
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", message);
-        body.put("status", status);
-        json(exchange, status, body);
+        return methodNotAllowed(request, "GET, HEAD", "GET");
     }
 
-    static void text(final HttpExchange exchange, final int status, final String contentType, final String body)
-            throws IOException {
-        send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** @return false (after answering 405) when the method is not GET */
-    static boolean requireGet(final HttpExchange exchange) throws IOException {
-        if ("GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod())) {
-            return true;
+    /** @return {@code null} when the method is POST, else the 405 to answer */
+    static ApiAnswer unlessPost(final ApiRequest request) {
+        if ("POST".equals(request.method())) {
+            return null;
         }
-        return methodNotAllowed(exchange, "GET, HEAD", "GET");
+        return methodNotAllowed(request, "POST", "POST");
     }
 
-    /** @return false (after answering 405) when the method is not POST */
-    static boolean requirePost(final HttpExchange exchange) throws IOException {
-        if ("POST".equals(exchange.getRequestMethod())) {
-            return true;
-        }
-        return methodNotAllowed(exchange, "POST", "POST");
-    }
-
-    private static boolean methodNotAllowed(final HttpExchange exchange, final String allow, final String use)
-            throws IOException {
-        exchange.getResponseHeaders().set("Allow", allow);
-        error(exchange, 405, exchange.getRequestMethod() + " is not supported on " + exchange.getRequestURI().getPath()
-                + "; use " + use, 0);
-        return false;
-    }
-
-    private static void send(final HttpExchange exchange, final int status, final String contentType, final byte[] body)
-            throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        final boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-        exchange.close();
+    private static ApiAnswer methodNotAllowed(final ApiRequest request, final String allow, final String use) {
+        return ApiAnswer.error(405, request.method() + " is not supported on " + request.rawPath() + "; use " + use)
+                .withHeader("Allow", allow);
     }
 }

@@ -1,7 +1,5 @@
 package io.rollstream.featurestore.http;
 
-import com.sun.net.httpserver.HttpHandler;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -19,19 +17,18 @@ final class ProbeHandlers {
     private ProbeHandlers() {
     }
 
-    static HttpHandler of(final Supplier<Probe> probe) {
-        return exchange -> {
-            if (!HttpResponses.requireGet(exchange)) {
-                return;
+    static Endpoint of(final Supplier<Probe> probe) {
+        return request -> {
+            final ApiAnswer wrongMethod = HttpResponses.unlessGet(request);
+            if (wrongMethod != null) {
+                return wrongMethod;
             }
             final Probe result = probe.get();
             final Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", result.ok() ? "UP" : "DOWN");
             body.putAll(result.detail());
-            if (!result.ok()) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
-            }
-            HttpResponses.json(exchange, result.ok() ? 200 : 503, body);
+            final ApiAnswer answer = ApiAnswer.json(result.ok() ? 200 : 503, body);
+            return result.ok() ? answer : answer.withHeader("Retry-After", "1");
         };
     }
 }

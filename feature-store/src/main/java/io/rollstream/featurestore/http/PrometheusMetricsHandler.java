@@ -1,11 +1,8 @@
 package io.rollstream.featurestore.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -15,7 +12,7 @@ import java.util.function.Supplier;
  * text format, e.g. {@code kafka_stream_rollstream_metrics_dead_lettered_malformed_total{...}}.
  * Rendered from the live metric registry on each scrape, so nothing is cached or sampled twice.
  */
-final class PrometheusMetricsHandler implements HttpHandler {
+final class PrometheusMetricsHandler implements Endpoint {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -26,11 +23,9 @@ final class PrometheusMetricsHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(final HttpExchange exchange) throws IOException {
-        if (!HttpResponses.requireGet(exchange)) {
-            return;
-        }
-        HttpResponses.text(exchange, 200, CONTENT_TYPE, render(metrics.get()));
+    public ApiAnswer answer(final ApiRequest request) {
+        final ApiAnswer wrongMethod = HttpResponses.unlessGet(request);
+        return wrongMethod != null ? wrongMethod : ApiAnswer.text(200, CONTENT_TYPE, render(metrics.get()));
     }
 
     static String render(final Map<MetricName, ? extends Metric> metrics) {

@@ -117,11 +117,37 @@ public final class FeatureRouter implements AutoCloseable {
             sleep(Math.min(backoffMs, remainingMs));
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
-        final List<ServedResult> results = new ArrayList<>(ids.size());
-        for (final String id : ids) {
-            results.add(request.answers.get(id));
+        return request.answersInOrder(ids);
+    }
+
+    /**
+     * The answers when every id can be read at once from a copy on this instance (no forward, no
+     * retry); {@code null} otherwise, having waited for nothing, so that the caller can {@link #read}
+     * on a thread that may wait. Lets the HTTP server answer most single gets on its I/O thread.
+     */
+    public List<ServedResult> readWithoutWaiting(final ServedEntity entity, final List<String> ids,
+                                                 final FeatureSelection selection, final long asOf,
+                                                 final boolean forwarded) {
+        final long started = System.nanoTime();
+        final Request request = new Request(entity, selection, asOf, forwarded,
+                started + settings.requestTimeout().toNanos());
+        final List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        final List<Plan> plans = request.plan(distinct, new ArrayList<>(), new HashMap<>());
+        if (plans.size() < distinct.size()) {
+            return null;
         }
-        return results;
+        final Map<Route, List<Plan>> byRoute = new LinkedHashMap<>();
+        for (final Plan plan : plans) {
+            if (!plan.route().kind().isLocal()) {
+                return null;
+            }
+            byRoute.computeIfAbsent(plan.route(), route -> new ArrayList<>()).add(plan);
+        }
+        if (!request.run(byRoute).isEmpty()) {
+            return null;
+        }
+        metrics.requestTook(System.nanoTime() - started);
+        return request.answersInOrder(ids);
     }
 
     private FeatureQueryException unavailable(final Request request, final List<String> pending) {
@@ -193,22 +219,7 @@ public final class FeatureRouter implements AutoCloseable {
         List<String> round(final List<String> pending) {
             final List<String> unanswered = new ArrayList<>();
             final Map<String, String> roundReasons = new HashMap<>();
-            List<Plan> walking = new ArrayList<>(pending.size());
-            for (final String id : pending) {
-                final KeyQueryMetadata owners = replicas.locate(entity.storeName(), entity.storeKey(id));
-                final boolean known = !owners.equals(KeyQueryMetadata.NOT_AVAILABLE);
-                final OptionalLong localLag = known ? replicas.readableLag(entity.storeName(), owners.partition())
-                        : OptionalLong.empty();
-                final List<Route> routes = planner.plan(owners, localLag, forwarded, recentFailures::isSuspect);
-                if (routes.isEmpty()) {
-                    roundReasons.put(id, !known ? "no instance owns its partition yet (the application is starting or rebalancing)"
-                            : "it holds no copy of partition " + owners.partition() + " within "
-                                    + settings.maxStandbyLagRecords() + " records of lag");
-                    unanswered.add(id);
-                } else {
-                    walking.add(new Plan(id, owners.partition(), routes));
-                }
-            }
+            List<Plan> walking = plan(pending, unanswered, roundReasons);
             while (!walking.isEmpty()) {
                 final Map<Route, List<Plan>> byRoute = new LinkedHashMap<>();
                 for (final Plan plan : walking) {
@@ -238,11 +249,40 @@ public final class FeatureRouter implements AutoCloseable {
             return unanswered;
         }
 
+        /** Each id's routes; an id with none goes to {@code unanswered}, with why. */
+        List<Plan> plan(final List<String> ids, final List<String> unanswered, final Map<String, String> why) {
+            final List<Plan> plans = new ArrayList<>(ids.size());
+            for (final String id : ids) {
+                final KeyQueryMetadata owners = replicas.locate(entity.storeName(), entity.storeKey(id));
+                final boolean known = !owners.equals(KeyQueryMetadata.NOT_AVAILABLE);
+                final OptionalLong localLag = known ? replicas.readableLag(entity.storeName(), owners.partition())
+                        : OptionalLong.empty();
+                final List<Route> routes = planner.plan(owners, localLag, forwarded, recentFailures::isSuspect);
+                if (routes.isEmpty()) {
+                    why.put(id, !known ? "no instance owns its partition yet (the application is starting or rebalancing)"
+                            : "it holds no copy of partition " + owners.partition() + " within "
+                                    + settings.maxStandbyLagRecords() + " records of lag");
+                    unanswered.add(id);
+                } else {
+                    plans.add(new Plan(id, owners.partition(), routes));
+                }
+            }
+            return plans;
+        }
+
+        List<ServedResult> answersInOrder(final List<String> ids) {
+            final List<ServedResult> results = new ArrayList<>(ids.size());
+            for (final String id : ids) {
+                results.add(answers.get(id));
+            }
+            return results;
+        }
+
         /**
          * Runs each group of reads, in parallel when there are several; returns the failed ids with why
          * ({@code null} for a route the deadline left no time to try).
          */
-        private Map<String, String> run(final Map<Route, List<Plan>> byRoute) {
+        Map<String, String> run(final Map<Route, List<Plan>> byRoute) {
             final Map<String, String> failed = new HashMap<>();
             final List<Map.Entry<Route, List<Plan>>> remote = new ArrayList<>();
             final List<Map.Entry<Route, List<Plan>>> local = new ArrayList<>();

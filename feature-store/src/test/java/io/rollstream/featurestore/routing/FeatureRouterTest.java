@@ -72,6 +72,29 @@ class FeatureRouterTest {
     }
 
     @Test
+    void shouldReadWithoutWaitingOnlyWhatThisInstanceHoldsAndQueryableNow() {
+        replicas.owners.put("mine", owners(SELF, B));
+        replicas.owners.put("theirs", owners(B, C));
+        replicas.owners.put("unknown", KeyQueryMetadata.NOT_AVAILABLE);
+        replicas.putClicks(USER.engine(), "mine", 3, AS_OF - 60_000);
+
+        final List<ServedResult> mine = router.readWithoutWaiting(USER, List.of("mine", "mine"), ALL, AS_OF, false);
+        assertThat(mine).hasSize(2);
+        assertThat(((ServedResult.Local) mine.get(1)).vector().get(CLICKS_1H)).isEqualTo(3L);
+        assertThat(router.readWithoutWaiting(USER, List.of("mine", "theirs"), ALL, AS_OF, false))
+                .as("a forward would wait").isNull();
+        assertThat(router.readWithoutWaiting(USER, List.of("unknown"), ALL, AS_OF, false))
+                .as("a retry would wait").isNull();
+        replicas.activeQueryable = false;
+        assertThat(router.readWithoutWaiting(USER, List.of("mine"), ALL, AS_OF, false))
+                .as("the store is restoring").isNull();
+
+        assertThat(peers.calls).isEmpty();
+        assertThat(metric("retry-rounds-total")).isZero();
+        assertThat(metric("unavailable-total")).isZero();
+    }
+
+    @Test
     void shouldForwardAKeyAnotherInstanceOwnsAndRelayItsAnswer() {
         replicas.owners.put("u1", owners(B, C));
 

@@ -43,6 +43,11 @@ public final class FeatureRouter implements AutoCloseable {
     static final long FIRST_BACKOFF_MS = 10;
     static final long MAX_BACKOFF_MS = 200;
     static final int RETRY_AFTER_SECONDS = 1;
+    /**
+     * Local reads of one request are split across threads only in parts of at least this many: a
+     * read takes tens of microseconds, about what handing work to another thread costs.
+     */
+    static final int MIN_LOCAL_READS_PER_THREAD = 16;
     /** Long enough to spare the requests of the next second a dead host's connect error, short enough to notice it is back. */
     private static final Duration SUSPECT_AFTER_FAILURE = Duration.ofSeconds(1);
 
@@ -143,7 +148,7 @@ public final class FeatureRouter implements AutoCloseable {
             }
             byRoute.computeIfAbsent(plan.route(), route -> new ArrayList<>()).add(plan);
         }
-        if (!request.run(byRoute).isEmpty()) {
+        if (!request.runHere(byRoute).isEmpty()) {
             return null;
         }
         metrics.requestTook(System.nanoTime() - started);
@@ -279,33 +284,60 @@ public final class FeatureRouter implements AutoCloseable {
         }
 
         /**
-         * Runs each group of reads, in parallel when there are several; returns the failed ids with why
-         * ({@code null} for a route the deadline left no time to try).
+         * Runs each group of reads, all at once: each forward on a virtual thread of its own, local
+         * reads split across the CPUs when there are many, the last part on this thread. Returns the
+         * failed ids with why ({@code null} for a route the deadline left no time to try).
          */
         Map<String, String> run(final Map<Route, List<Plan>> byRoute) {
-            final Map<String, String> failed = new HashMap<>();
-            final List<Map.Entry<Route, List<Plan>>> remote = new ArrayList<>();
+            final List<Map.Entry<Route, List<Plan>>> parts = new ArrayList<>();
             final List<Map.Entry<Route, List<Plan>>> local = new ArrayList<>();
             for (final Map.Entry<Route, List<Plan>> group : byRoute.entrySet()) {
-                (group.getKey().kind().isLocal() ? local : remote).add(group);
+                if (group.getKey().kind().isLocal()) {
+                    local.addAll(localParts(group.getKey(), group.getValue()));
+                } else {
+                    parts.add(group);
+                }
             }
-            if (remote.size() == 1 && local.isEmpty()) {
-                collect(forward(remote.get(0).getKey(), remote.get(0).getValue()), failed);
+            parts.addAll(local);
+            final Map<String, String> failed = new HashMap<>();
+            if (parts.isEmpty()) {
                 return failed;
             }
-            final List<Future<Outcome>> futures = new ArrayList<>(remote.size());
-            for (final Map.Entry<Route, List<Plan>> group : remote) {
-                final Callable<Outcome> task = () -> forward(group.getKey(), group.getValue());
+            final int last = parts.size() - 1;
+            final List<Future<Outcome>> futures = new ArrayList<>(last);
+            for (final Map.Entry<Route, List<Plan>> part : parts.subList(0, last)) {
+                final Callable<Outcome> task = () -> attempt(part.getKey(), part.getValue());
                 futures.add(fanOut.submit(task));
             }
-            for (final Map.Entry<Route, List<Plan>> group : local) {
-                collect(readLocally(group.getKey(), group.getValue()), failed);
-            }
-            for (int i = 0; i < futures.size(); i++) {
-                final List<Plan> plans = remote.get(i).getValue();
-                collect(await(futures.get(i), remote.get(i).getKey(), plans), failed);
+            collect(attempt(parts.get(last).getKey(), parts.get(last).getValue()), failed);
+            for (int i = 0; i < last; i++) {
+                collect(await(futures.get(i), parts.get(i).getKey(), parts.get(i).getValue()), failed);
             }
             return failed;
+        }
+
+        /** Reads these ids here, or not at all; nothing waits. */
+        Map<String, String> runHere(final Map<Route, List<Plan>> local) {
+            final Map<String, String> failed = new HashMap<>();
+            for (final Map.Entry<Route, List<Plan>> group : local.entrySet()) {
+                collect(readLocally(group.getKey(), group.getValue()), failed);
+            }
+            return failed;
+        }
+
+        private Outcome attempt(final Route route, final List<Plan> plans) {
+            return route.kind().isLocal() ? readLocally(route, plans) : forward(route, plans);
+        }
+
+        /** A local group in one part per CPU, when it is large enough to gain more than the hand-over costs. */
+        private static List<Map.Entry<Route, List<Plan>>> localParts(final Route route, final List<Plan> plans) {
+            final int count = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+                    plans.size() / MIN_LOCAL_READS_PER_THREAD));
+            final List<Map.Entry<Route, List<Plan>>> parts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                parts.add(Map.entry(route, plans.subList(i * plans.size() / count, (i + 1) * plans.size() / count)));
+            }
+            return parts;
         }
 
         private void collect(final Outcome outcome, final Map<String, String> failed) {
@@ -398,8 +430,13 @@ public final class FeatureRouter implements AutoCloseable {
         }
 
         private static String describe(final Route route) {
-            return (route.kind() == Route.Kind.REMOTE_ACTIVE ? "the active owner " : "the standby ")
-                    + route.host().host() + ":" + route.host().port();
+            final String which = switch (route.kind()) {
+                case LOCAL_ACTIVE -> "the active copy on this instance ";
+                case LOCAL_STANDBY -> "the copy on this instance ";
+                case REMOTE_ACTIVE -> "the active owner ";
+                case REMOTE_STANDBY -> "the standby ";
+            };
+            return which + route.host().host() + ":" + route.host().port();
         }
     }
 

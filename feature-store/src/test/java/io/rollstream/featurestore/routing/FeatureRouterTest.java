@@ -237,6 +237,30 @@ class FeatureRouterTest {
     }
 
     @Test
+    void shouldReadALargeLocalBatchOnSeveralThreadsAndAnswerInTheCallersOrder() {
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4 * FeatureRouter.MIN_LOCAL_READS_PER_THREAD; i++) {
+            final String id = "u" + i;
+            ids.add(id);
+            replicas.owners.put(id, owners(SELF));
+            replicas.putClicks(USER.engine(), id, 1 + i % 5, AS_OF - 60_000);
+        }
+        final Set<Thread> readers = ConcurrentHashMap.newKeySet();
+        replicas.onRead = key -> readers.add(Thread.currentThread());
+
+        final List<ServedResult> results = router.read(USER, ids, ALL, AS_OF, false);
+
+        assertThat(results).extracting(ServedResult::id).containsExactlyElementsOf(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(((ServedResult.Local) results.get(i)).vector().get(CLICKS_1H)).isEqualTo((long) (1 + i % 5));
+        }
+        assertThat(readers).as("one part per CPU, one of them on the calling thread")
+                .hasSize(Math.min(4, Runtime.getRuntime().availableProcessors()))
+                .contains(Thread.currentThread());
+        assertThat(metric("local-reads-total")).isEqualTo(ids.size());
+    }
+
+    @Test
     void shouldMoveOnlyTheIdsOfAFailedOwnerToTheirStandbys() {
         replicas.owners.put("b1", owners(B, C));
         replicas.owners.put("c1", owners(C, B));

@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** {@link LocalReplicas} held in maps: who owns which key, this instance's lags and states. */
 public final class InMemoryReplicas implements LocalReplicas {
@@ -25,6 +26,8 @@ public final class InMemoryReplicas implements LocalReplicas {
     public final Map<String, EntityState> states = new ConcurrentHashMap<>();
     public final AtomicInteger locates = new AtomicInteger();
     public volatile boolean activeQueryable = true;
+    /** Called with the key on every read, on the reading thread. */
+    public volatile Consumer<String> onRead = key -> { };
 
     public static KeyQueryMetadata owners(final HostInfo active, final HostInfo... standbys) {
         return new KeyQueryMetadata(active, Set.of(standbys), PARTITION);
@@ -57,6 +60,7 @@ public final class InMemoryReplicas implements LocalReplicas {
         if (!stale && !activeQueryable) {
             throw new InvalidStateStoreException("the store is restoring");
         }
+        onRead.accept(key);
         return states.get(key);
     }
 }

@@ -59,6 +59,34 @@ public final class ServingBenchmark {
     }
 
     /** CPU the serving process used per request answered, in microseconds: robust to other processes' load. */
+    /** The instance's own CPU use, in percent of one CPU, below which it counts as settled. */
+    private static final double IDLE_CPU_PCT = 10;
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(2);
+    private static final Duration MAX_SETTLE = Duration.ofSeconds(90);
+
+    /**
+     * Waits until the instance has finished what the load left it (RocksDB compactions, the last
+     * commits): reads are measured on an instance with its users loaded, not one still loading.
+     * Without this the first phase measured whatever background work happened to overlap it.
+     */
+    private void awaitIdle() throws InterruptedException {
+        report.say("Waiting for the instance to settle (below %.0f%% of a CPU for %d s; at most %d s) ...",
+                IDLE_CPU_PCT, IDLE_WINDOW.toSeconds(), MAX_SETTLE.toSeconds());
+        final long pid = ProcessHandle.current().pid();
+        final long started = System.nanoTime();
+        double pct = Double.NaN;
+        while (System.nanoTime() - started < MAX_SETTLE.toNanos()) {
+            final long before = CpuMeter.processJiffies(pid);
+            Thread.sleep(IDLE_WINDOW.toMillis());
+            pct = 100.0 * (CpuMeter.processJiffies(pid) - before) / CpuMeter.JIFFIES_PER_SECOND / IDLE_WINDOW.toSeconds();
+            if (before < 0 || pct < IDLE_CPU_PCT) {
+                break;
+            }
+        }
+        report.say("Settled after %.0f s (the instance used %.0f%% of a CPU in the last %d s)",
+                (System.nanoTime() - started) / 1e9, pct, IDLE_WINDOW.toSeconds());
+    }
+
     private static double cpuPerRequestUs(final long serverPid, final long jiffiesBefore, final double qps,
                                           final double seconds) {
         final long after = CpuMeter.processJiffies(serverPid);
@@ -98,6 +126,7 @@ public final class ServingBenchmark {
             report.say("Warming up (JIT): %d s of single gets and batches, not measured ...", options.warmup().toSeconds());
             javaLoad("single", 0, 8, options.warmup(), api.getPort(), Duration.ZERO);
             javaLoad("batch", 0, 2, Duration.ofSeconds(Math.max(2, options.warmup().toSeconds() / 2)), api.getPort(), Duration.ZERO);
+            awaitIdle();
 
             report.say("Single gets at a fixed %,.0f/s, open loop (Java load client, %d connections), %d s ...",
                     options.singleRate(), options.fixedConnections(), options.fixedDuration().toSeconds());

@@ -4,9 +4,13 @@ import io.rollstream.engine.tile.TileLayout;
 import io.rollstream.engine.tile.TileSeries;
 import io.rollstream.schemas.ClickEvent;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one aggregation code path: folds events into an entity's tiles and reads features by
@@ -74,6 +78,43 @@ public final class FeatureEngine {
         }
         for (final DerivedFeature derived : featureSet.derived()) {
             values.put(derived.name(), derived.compute(values, asOf, state.newestEventTime()));
+        }
+        return new FeatureVector(asOf, state.newestEventTime(), values);
+    }
+
+    /**
+     * Reads only the named features (and the features a named derived one is computed from), with
+     * windows anchored at {@code asOf}: a scorer that asks for three features pays for three.
+     *
+     * @throws IllegalArgumentException for a name that is not a feature of this set
+     */
+    public FeatureVector read(final EntityState state, final long asOf, final Collection<String> names) {
+        final List<FeatureDefinition> features = featureSet.features();
+        final List<DerivedFeature> allDerived = featureSet.derived();
+        final Set<String> needed = new HashSet<>(names);
+        // Latest first: a derived feature may read derived features declared before it.
+        final boolean[] derivedNeeded = new boolean[allDerived.size()];
+        for (int d = allDerived.size() - 1; d >= 0; d--) {
+            if (needed.contains(allDerived.get(d).name())) {
+                derivedNeeded[d] = true;
+                needed.addAll(allDerived.get(d).inputs());
+            }
+        }
+        final Map<String, Object> values = new LinkedHashMap<>(needed.size() * 2);
+        for (int f = 0; f < features.size(); f++) {
+            if (needed.remove(features.get(f).name())) {
+                values.put(features.get(f).name(), readOne(state, f, asOf));
+            }
+        }
+        for (int d = 0; d < allDerived.size(); d++) {
+            if (derivedNeeded[d]) {
+                final DerivedFeature derived = allDerived.get(d);
+                needed.remove(derived.name());
+                values.put(derived.name(), derived.compute(values, asOf, state.newestEventTime()));
+            }
+        }
+        if (!needed.isEmpty()) {
+            throw new IllegalArgumentException("no such feature of '" + featureSet.entity() + "': " + new TreeSet<>(needed));
         }
         return new FeatureVector(asOf, state.newestEventTime(), values);
     }

@@ -1,7 +1,6 @@
 package io.rollstream.engine;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,12 +8,13 @@ import java.util.Map;
  *
  * @param asOf            the instant the windows were anchored at (epoch millis)
  * @param newestEventTime event time of the newest event folded in, {@link EntityState#NO_EVENT} if none
- * @param values          feature name to value
+ * @param values          feature name to value, in declaration order; taken over, not copied (this
+ *                        is built for every read a scorer makes), so the caller must not change it
  */
 public record FeatureVector(long asOf, long newestEventTime, Map<String, Object> values) {
 
     public FeatureVector {
-        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(values);
     }
 
     public boolean found() {

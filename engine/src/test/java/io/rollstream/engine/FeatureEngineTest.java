@@ -1,10 +1,12 @@
 package io.rollstream.engine;
 
+import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.schemas.EventType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static io.rollstream.engine.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +18,32 @@ class FeatureEngineTest {
 
     private final FeatureSet features = UserActivityFeatures.featureSet();
     private final FeatureEngine engine = new FeatureEngine(features);
+
+    @Test
+    void shouldReadOnlyTheNamedFeaturesWithTheSameValuesAsAFullRead() {
+        final FeatureSet user = FeaturesFile.loadDefault().entities().stream()
+                .filter(set -> set.entity().equals("user")).findFirst().orElseThrow();
+        final FeatureEngine defaults = new FeatureEngine(user);
+        final EntityState state = defaults.newState();
+        for (int i = 0; i < 20; i++) {
+            final EventType type = i % 4 == 0 ? EventType.CLICK : i % 7 == 0 ? EventType.PURCHASE : EventType.PAGE_VIEW;
+            defaults.fold(state, event("u1", type, NOON.minusSeconds(600L * i)));
+        }
+        final long asOf = NOON.plusSeconds(5).toEpochMilli();
+        final FeatureVector full = defaults.read(state, asOf);
+
+        final FeatureVector some = defaults.read(state, asOf, List.of("ctr_24h", "seconds_since_last_purchase", "views_1h"));
+
+        for (final String name : List.of("ctr_24h", "seconds_since_last_purchase", "views_1h")) {
+            assertThat(some.get(name)).as(name).isNotNull().isEqualTo(full.get(name));
+        }
+        assertThat(some.values().keySet()).as("what the named ones need, and nothing else")
+                .containsExactlyInAnyOrder("ctr_24h", "clicks_24h", "views_24h", "seconds_since_last_purchase",
+                        "last_purchase_time", "views_1h");
+        assertThat(some.newestEventTime()).isEqualTo(full.newestEventTime());
+        assertThatThrownBy(() -> defaults.read(state, asOf, List.of("views_1h", "nope")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[nope]");
+    }
 
     @Test
     void shouldAnchorWindowsAtQueryTimeSoASilentUserFallsToZero() {

@@ -28,7 +28,8 @@ final class FeatureJson {
     }
 
     static byte[] single(final String entity, final long asOf, final ServedResult result, final FeatureSelection selection) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        // Sized for a whole vector (about 26 bytes a feature) so the buffer does not grow while writing.
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 32 * selection.names().size());
         try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("entity", entity);
@@ -42,7 +43,7 @@ final class FeatureJson {
 
     static byte[] batch(final String entity, final long asOf, final List<ServedResult> results,
                         final FeatureSelection selection) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + results.size() * 512);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + results.size() * (256 + 32 * selection.names().size()));
         try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("entity", entity);

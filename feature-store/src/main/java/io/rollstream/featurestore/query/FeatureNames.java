@@ -24,11 +24,14 @@ public final class FeatureNames {
     private final String entity;
     private final Set<String> known;
     private final FeatureSelection all;
+    /** Whether {@value #LAST_EVENT_TIME} is answered here rather than a feature the entity declares. */
+    private final boolean lastEventTimeAdded;
 
-    private FeatureNames(final String entity, final List<String> names) {
+    private FeatureNames(final String entity, final List<String> names, final boolean lastEventTimeAdded) {
         this.entity = entity;
         this.known = new HashSet<>(names);
-        this.all = new FeatureSelection(names, true);
+        this.lastEventTimeAdded = lastEventTimeAdded;
+        this.all = new FeatureSelection(names, true, computed(names));
     }
 
     public static FeatureNames of(final FeatureSet set) {
@@ -39,10 +42,11 @@ public final class FeatureNames {
         for (final DerivedFeature feature : set.derived()) {
             names.add(feature.name());
         }
-        if (!names.contains(LAST_EVENT_TIME)) {
+        final boolean added = !names.contains(LAST_EVENT_TIME);
+        if (added) {
             names.add(LAST_EVENT_TIME);
         }
-        return new FeatureNames(set.entity(), List.copyOf(names));
+        return new FeatureNames(set.entity(), List.copyOf(names), added);
     }
 
     public FeatureSelection all() {
@@ -70,6 +74,14 @@ public final class FeatureNames {
                         + "'; valid features: " + String.join(", ", all.names()));
             }
         }
-        return chosen.size() == all.names().size() ? all : new FeatureSelection(List.copyOf(chosen), false);
+        if (chosen.size() == all.names().size()) {
+            return all;
+        }
+        final List<String> names = List.copyOf(chosen);
+        return new FeatureSelection(names, false, computed(names));
+    }
+
+    private List<String> computed(final List<String> names) {
+        return lastEventTimeAdded ? names.stream().filter(name -> !name.equals(LAST_EVENT_TIME)).toList() : names;
     }
 }

@@ -2,6 +2,7 @@ package io.rollstream.featurestore.routing;
 
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureEngine;
+import io.rollstream.engine.FeatureVector;
 import io.rollstream.featurestore.query.FeatureQueryException;
 import io.rollstream.featurestore.query.FeatureSelection;
 import io.rollstream.featurestore.query.ServedEntity;
@@ -386,8 +387,10 @@ public final class FeatureRouter implements AutoCloseable {
                 }
                 try {
                     final EntityState state = replicas.read(entity.storeName(), plan.partition, entity.storeKey(plan.id), stale);
-                    answered.add(new ServedResult.Local(plan.id, engine.read(state == null ? engine.newState() : state, asOf),
-                            stale, selfAddress, lag));
+                    final EntityState read = state == null ? engine.newState() : state;
+                    final FeatureVector vector = selection.all() ? engine.read(read, asOf)
+                            : engine.read(read, asOf, selection.computed());
+                    answered.add(new ServedResult.Local(plan.id, vector, stale, selfAddress, lag));
                 } catch (final InvalidStateStoreException e) {
                     failed.put(plan.id, (stale ? "the copy" : "the active copy") + " of partition " + plan.partition
                             + " here is not queryable (" + e.getMessage() + ")");

@@ -19,9 +19,12 @@ import java.util.List;
  * whole, it was re-encoded and sent to the changelog ten times a second. Now a tile that is no
  * longer the newest of its width — sealed: only a late event can still change it — and whose image
  * is at least {@code aloneBytes} long is written once under its own key, and again only when a
- * late event changes it. Everything else (the newest tiles, small sealed tiles) travels in the
- * head, assembled from each tile's cached image, so a commit re-encodes only the tiles events
- * changed. Most entities are small and have a head only: one record, as before.
+ * late event changes it; but only once the tiles in the head would come to more than
+ * {@code headBudgetBytes}, and then only as many as it takes to get back under it, oldest first.
+ * Everything else (the newest tiles, small sealed tiles, all tiles of a small entity) travels in
+ * the head, assembled from each tile's cached image, so a commit re-encodes only the tiles events
+ * changed. Most entities are small and have a head only: one record to write, one point lookup
+ * to read, where a key range would cost an iterator.
  *
  * <pre>
  * head:  format:byte(3)  fingerprint:int  newestEventTime:long  aloneTilesInAll:varint
@@ -45,8 +48,14 @@ public final class EntityStateCodec {
     /** Part of every feature set's fingerprint, so a new format means new stores, rebuilt from the events topic. */
     static final byte FORMAT = 3;
 
-    /** Sealed tiles whose image has at least this many bytes are stored under their own key. */
+    /** Sealed tiles whose image has at least this many bytes may be stored under their own key. */
     public static final int DEFAULT_ALONE_BYTES = 128;
+
+    /**
+     * Tile images up to this many bytes in all stay in the head. Rewriting 4 KB in a commit costs
+     * less than the extra records, and a read of such an entity is a single point lookup.
+     */
+    public static final int DEFAULT_HEAD_BUDGET_BYTES = 4096;
 
     /** Stands for the image of a tile stored alone and unchanged since: not needed to write the head. */
     private static final byte[] WRITTEN_ALONE = new byte[0];
@@ -72,20 +81,27 @@ public final class EntityStateCodec {
 
     private final FeatureSet featureSet;
     private final int aloneBytes;
+    private final int headBudgetBytes;
     private final ByteWriter tileWriter = new ByteWriter(256);
     private final ByteWriter headWriter = new ByteWriter(1024);
 
     public EntityStateCodec(final FeatureSet featureSet) {
-        this(featureSet, DEFAULT_ALONE_BYTES);
+        this(featureSet, DEFAULT_ALONE_BYTES, DEFAULT_HEAD_BUDGET_BYTES);
     }
 
-    /** @param aloneBytes the image size from which a sealed tile gets a key of its own; 0: every sealed tile */
-    public EntityStateCodec(final FeatureSet featureSet, final int aloneBytes) {
-        if (aloneBytes < 0) {
-            throw new IllegalArgumentException("aloneBytes must be at least 0, was " + aloneBytes);
+    /**
+     * @param aloneBytes      the image size from which a sealed tile may get a key of its own
+     * @param headBudgetBytes how many bytes of tile images the head holds before sealed tiles move
+     *                        out; with both 0, every sealed tile is stored alone
+     */
+    public EntityStateCodec(final FeatureSet featureSet, final int aloneBytes, final int headBudgetBytes) {
+        if (aloneBytes < 0 || headBudgetBytes < 0) {
+            throw new IllegalArgumentException("aloneBytes and headBudgetBytes must be at least 0, were "
+                    + aloneBytes + " and " + headBudgetBytes);
         }
         this.featureSet = featureSet;
         this.aloneBytes = aloneBytes;
+        this.headBudgetBytes = headBudgetBytes;
     }
 
     /**
@@ -95,29 +111,43 @@ public final class EntityStateCodec {
      */
     public void writeChanges(final EntityState state, final Records out) {
         final List<TileLayout> layouts = featureSet.layouts();
+        long headTileBytes = 0;
+        for (int l = 0; l < layouts.size(); l++) {
+            final TileSeries series = state.series(l);
+            for (int t = 0; t < series.size(); t++) {
+                byte[] image = series.imageAt(t);
+                if (image == null) {
+                    image = encodeTile(layouts.get(l), series.slotsAt(t));
+                    series.setImage(t, image);
+                    if (series.isStoredAlone(t)) {
+                        writeAlone(out, l, series, t, image);
+                    }
+                }
+                if (!series.isStoredAlone(t)) {
+                    headTileBytes += image.length;
+                }
+            }
+        }
+        // Over budget: move sealed tiles out, oldest first, until the head fits (or none is left to move).
+        for (int l = 0; l < layouts.size() && headTileBytes > headBudgetBytes; l++) {
+            final TileSeries series = state.series(l);
+            final int newest = series.size() - 1;
+            for (int t = 0; t < newest && headTileBytes > headBudgetBytes; t++) {
+                final byte[] image = series.imageAt(t);
+                if (!series.isStoredAlone(t) && image.length >= aloneBytes) {
+                    series.markStoredAlone(t);
+                    writeAlone(out, l, series, t, image);
+                    headTileBytes -= image.length;
+                }
+            }
+        }
         final int[] aloneCounts = new int[layouts.size()];
         final long[][] evicted = new long[layouts.size()][];
         for (int l = 0; l < layouts.size(); l++) {
             final TileSeries series = state.series(l);
-            final int newest = series.size() - 1;
-            for (int t = 0; t <= newest; t++) {
-                byte[] image = series.imageAt(t);
-                final boolean changed = image == null;
-                if (changed) {
-                    image = encodeTile(layouts.get(l), series.slotsAt(t));
-                    series.setImage(t, image);
-                }
+            for (int t = 0; t < series.size(); t++) {
                 if (series.isStoredAlone(t)) {
                     aloneCounts[l]++;
-                    if (changed) {
-                        out.tile(l, series.startAt(t), image);
-                        series.setImage(t, WRITTEN_ALONE);
-                    }
-                } else if (t < newest && image.length >= aloneBytes) {
-                    aloneCounts[l]++;
-                    series.markStoredAlone(t);
-                    out.tile(l, series.startAt(t), image);
-                    series.setImage(t, WRITTEN_ALONE);
                 }
             }
             evicted[l] = series.drainEvictedStoredAlone();
@@ -128,6 +158,12 @@ public final class EntityStateCodec {
                 out.tileDeleted(l, start);
             }
         }
+    }
+
+    private static void writeAlone(final Records out, final int layout, final TileSeries series, final int t,
+                                   final byte[] image) {
+        out.tile(layout, series.startAt(t), image);
+        series.setImage(t, WRITTEN_ALONE);
     }
 
     /**

@@ -111,6 +111,41 @@ class EntityStateCodecTest {
     }
 
     @Test
+    void shouldKeepTilesInTheHeadUpToItsBudgetAndMoveSealedOnesOutPastIt() {
+        final int budget = 2_048;
+        final Random random = new Random(17);
+        final EntityState live = engine.newState();
+        final StoredEntity stored = new StoredEntity(new EntityStateCodec(user, 64, budget));
+        long time = START.toEpochMilli();
+        int largestSingleRecord = 0;
+        while (true) {
+            time += random.nextInt(600_000);
+            engine.fold(live, event(random, time));
+            stored.write(live);
+            if (stored.tilesStoredAlone() > 0) {
+                break;
+            }
+            assertThat(stored.lastWriteRecords()).as("one head, nothing else, while under budget").isEqualTo(1);
+            largestSingleRecord = Math.max(largestSingleRecord, stored.headBytes());
+        }
+        assertThat(largestSingleRecord).as("the head filled most of its budget before a tile moved out")
+                .isGreaterThan(budget * 3 / 4);
+        for (int i = 0; i < 2_000; i++) {
+            time += random.nextInt(600_000);
+            engine.fold(live, event(random, time - random.nextInt(3_600_000)));
+            if (i % 10 == 0) {
+                stored.write(live);
+            }
+        }
+        stored.write(live);
+
+        assertThat(stored.tilesStoredAlone()).isGreaterThan(5);
+        assertThat(stored.headBytes()).as("the budget plus the newest tiles and the tile numbers")
+                .isLessThan(budget * 3);
+        assertSameAnswers(stored.read(), live, time);
+    }
+
+    @Test
     void shouldDeleteTilesStoredAloneOnceNoWindowReachesThem() {
         final Random random = new Random(9);
         final EntityState live = engine.newState();
@@ -132,7 +167,7 @@ class EntityStateCodecTest {
     void shouldStoreEverySealedTileAloneWhenAskedTo() {
         final Random random = new Random(13);
         final EntityState live = engine.newState();
-        final StoredEntity stored = new StoredEntity(new EntityStateCodec(user, 0));
+        final StoredEntity stored = new StoredEntity(new EntityStateCodec(user, 0, 0));
         long time = START.toEpochMilli();
         for (int i = 0; i < 500; i++) {
             time += random.nextInt(600_000);
@@ -150,7 +185,7 @@ class EntityStateCodecTest {
         // A standby applies a commit's records a batch at a time; a query can land between any two.
         final Random random = new Random(23);
         final EntityState live = engine.newState();
-        final StoredEntity stored = new StoredEntity(new EntityStateCodec(user, 0));
+        final StoredEntity stored = new StoredEntity(new EntityStateCodec(user, 0, 0));
         long time = START.toEpochMilli();
         int prefixes = 0;
         for (int commit = 0; commit < 120; commit++) {
@@ -159,7 +194,7 @@ class EntityStateCodecTest {
                 final long late = random.nextInt(5) == 0 ? random.nextInt(4 * 3_600_000) : 0;
                 engine.fold(live, event(random, time - late));
             }
-            final StoredEntity before = new StoredEntity(new EntityStateCodec(user, 0)).copyOf(stored);
+            final StoredEntity before = new StoredEntity(new EntityStateCodec(user, 0, 0)).copyOf(stored);
             final boolean empty = commit == 0;
             stored.write(live);
             final List<StoredEntity.Op> ops = stored.lastWrite();

@@ -96,19 +96,35 @@ final class FeatureJson {
         }
         json.writeNumberField("lag_records", result.lagRecords());
         json.writeObjectFieldStart("features");
-        for (final String name : selection.names()) {
-            if (name.equals(FeatureNames.LAST_EVENT_TIME) && !vector.values().containsKey(name)) {
-                if (vector.found()) {
-                    json.writeNumberField(name, vector.newestEventTime());
+        if (selection.all()) {
+            // The vector holds every feature in declaration order, the order of the names: walk it
+            // instead of looking each name up (a tenth of a single get's CPU went to those lookups).
+            for (final Map.Entry<String, Object> feature : vector.values().entrySet()) {
+                json.writeFieldName(feature.getKey());
+                writeValue(json, feature.getValue());
+            }
+            if (!vector.values().containsKey(FeatureNames.LAST_EVENT_TIME)) {
+                writeLastEventTime(json, vector);
+            }
+        } else {
+            for (final String name : selection.names()) {
+                if (name.equals(FeatureNames.LAST_EVENT_TIME) && !vector.values().containsKey(name)) {
+                    writeLastEventTime(json, vector);
                 } else {
-                    json.writeNullField(name);
+                    json.writeFieldName(name);
+                    writeValue(json, vector.get(name));
                 }
-            } else {
-                json.writeFieldName(name);
-                writeValue(json, vector.get(name));
             }
         }
         json.writeEndObject();
+    }
+
+    private static void writeLastEventTime(final JsonGenerator json, final FeatureVector vector) throws IOException {
+        if (vector.found()) {
+            json.writeNumberField(FeatureNames.LAST_EVENT_TIME, vector.newestEventTime());
+        } else {
+            json.writeNullField(FeatureNames.LAST_EVENT_TIME);
+        }
     }
 
     /**

@@ -6,8 +6,6 @@ import io.rollstream.featurestore.routing.FeatureRouter;
 import io.rollstream.featurestore.routing.InMemoryReplicas;
 import io.rollstream.featurestore.routing.PeerClient;
 import io.rollstream.featurestore.routing.ServingSettings;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -58,37 +56,7 @@ class FeatureHttpServerTest {
         replicas.owners.put("here", owners(self));
         replicas.owners.put("nowhere-yet", KeyQueryMetadata.NOT_AVAILABLE);
         replicas.putClicks(USER.engine(), "here", 2, NOW.minusSeconds(60).toEpochMilli());
-        server.start(new FeatureHttpServer.Backend() {
-            @Override
-            public Map<String, ServedEntity> entities() {
-                return Map.of(USER.name(), USER);
-            }
-
-            @Override
-            public FeatureRouter router() {
-                return router;
-            }
-
-            @Override
-            public boolean isLive() {
-                return true;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public Map<String, Object> status() {
-                return Map.of();
-            }
-
-            @Override
-            public Map<MetricName, ? extends Metric> metrics() {
-                return Map.of();
-            }
-        }, Clock.fixed(NOW, ZoneOffset.UTC));
+        server.start(ReadyBackend.of(USER, router), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach

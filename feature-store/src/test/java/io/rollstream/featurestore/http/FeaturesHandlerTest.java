@@ -9,8 +9,6 @@ import io.rollstream.featurestore.routing.FeatureRouter;
 import io.rollstream.featurestore.routing.InMemoryReplicas;
 import io.rollstream.featurestore.routing.PeerClient;
 import io.rollstream.featurestore.routing.ServingSettings;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,37 +84,7 @@ class FeaturesHandlerTest {
         final PeerClient peers = new PeerClient(Duration.ofMillis(500));
         final FeatureRouter router = new FeatureRouter(self,
                 new ServingSettings(100, Duration.ofMillis(1_000), Duration.ofMillis(500), MAX_IDS), replicas, peers);
-        server.start(new FeatureHttpServer.Backend() {
-            @Override
-            public Map<String, ServedEntity> entities() {
-                return Map.of(USER.name(), USER);
-            }
-
-            @Override
-            public FeatureRouter router() {
-                return router;
-            }
-
-            @Override
-            public boolean isLive() {
-                return true;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public Map<String, Object> status() {
-                return Map.of();
-            }
-
-            @Override
-            public Map<MetricName, ? extends Metric> metrics() {
-                return Map.of();
-            }
-        }, Clock.fixed(now, ZoneOffset.UTC));
+        server.start(ReadyBackend.of(USER, router), Clock.fixed(now, ZoneOffset.UTC));
         closeables.add(server);
         closeables.add(router);
         closeables.add(peers);

@@ -111,17 +111,23 @@ class EntityStateCodecTest {
     }
 
     @Test
-    void shouldKeepTilesInTheHeadUpToItsBudgetAndMoveSealedOnesOutPastIt() {
+    void shouldKeepASmallEntitysTilesInItsHeadAndMoveLargeSealedOnesOutPastTheBudget() {
         final int budget = 2_048;
         final Random random = new Random(17);
         final EntityState live = engine.newState();
         final StoredEntity stored = new StoredEntity(new EntityStateCodec(user, 64, budget));
+        // The same events, stored as they would be without a budget.
+        final EntityState twin = engine.newState();
+        final StoredEntity storedWithoutBudget = new StoredEntity(new EntityStateCodec(user, 64, 0));
         long time = START.toEpochMilli();
         int largestSingleRecord = 0;
         while (true) {
             time += random.nextInt(600_000);
-            engine.fold(live, event(random, time));
+            final ClickEvent next = event(random, time);
+            engine.fold(live, next);
+            engine.fold(twin, next);
             stored.write(live);
+            storedWithoutBudget.write(twin);
             if (stored.tilesStoredAlone() > 0) {
                 break;
             }
@@ -130,18 +136,24 @@ class EntityStateCodecTest {
         }
         assertThat(largestSingleRecord).as("the head filled most of its budget before a tile moved out")
                 .isGreaterThan(budget * 3 / 4);
+        assertThat(storedWithoutBudget.tilesStoredAlone()).as("without a budget tiles moved out long before")
+                .isGreaterThan(stored.tilesStoredAlone() / 2);
         for (int i = 0; i < 2_000; i++) {
             time += random.nextInt(600_000);
-            engine.fold(live, event(random, time - random.nextInt(3_600_000)));
+            final ClickEvent next = event(random, time - random.nextInt(3_600_000));
+            engine.fold(live, next);
+            engine.fold(twin, next);
             if (i % 10 == 0) {
                 stored.write(live);
+                storedWithoutBudget.write(twin);
             }
         }
         stored.write(live);
+        storedWithoutBudget.write(twin);
 
-        assertThat(stored.tilesStoredAlone()).isGreaterThan(5);
-        assertThat(stored.headBytes()).as("the budget plus the newest tiles and the tile numbers")
-                .isLessThan(budget * 3);
+        assertThat(stored.tilesStoredAlone()).as("past the budget, stored as without one")
+                .isGreaterThan(5).isEqualTo(storedWithoutBudget.tilesStoredAlone());
+        assertThat(stored.headBytes()).isEqualTo(storedWithoutBudget.headBytes());
         assertSameAnswers(stored.read(), live, time);
     }
 

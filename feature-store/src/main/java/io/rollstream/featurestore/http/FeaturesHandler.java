@@ -7,8 +7,6 @@ import io.rollstream.featurestore.query.ServedEntity;
 import io.rollstream.featurestore.query.ServedResult;
 import io.rollstream.featurestore.routing.FeatureRouter;
 import io.rollstream.featurestore.routing.PeerClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
@@ -28,7 +26,6 @@ import java.util.TreeSet;
 final class FeaturesHandler implements Endpoint {
 
     static final String PREFIX = FeatureRequests.PREFIX;
-    private static final Logger LOG = LoggerFactory.getLogger(FeaturesHandler.class);
     private static final String FORWARDED = PeerClient.FORWARDED_HEADER.toLowerCase(Locale.ROOT);
     private static final String AS_OF = PeerClient.AS_OF_HEADER.toLowerCase(Locale.ROOT);
 
@@ -45,7 +42,7 @@ final class FeaturesHandler implements Endpoint {
         this.maxBodyBytes = router.settings().batchMaxIds() * (EntityIds.MAX_LENGTH * 6 + 4) + 64 * 1024;
     }
 
-    /** The largest body a batch may have; the server refuses longer ones with {@link #bodyTooLarge()}. */
+    /** The largest body a batch may have; the server refuses longer ones with {@link #bodyTooLarge()} before they get here. */
     int maxBodyBytes() {
         return maxBodyBytes;
     }
@@ -82,9 +79,6 @@ final class FeaturesHandler implements Endpoint {
             return wrongMethod != null ? wrongMethod : serveOne(request, entity, path.id(), withoutWaiting);
         } catch (final FeatureQueryException e) {
             return ApiAnswer.error(e.httpStatus(), e.getMessage(), e.retryAfterSeconds());
-        } catch (final RuntimeException e) {
-            LOG.error("Failed to serve {} {}", request.method(), request.target(), e);
-            return ApiAnswer.error(500, "internal error reading features: " + e);
         }
     }
 
@@ -103,9 +97,6 @@ final class FeaturesHandler implements Endpoint {
         if (request.rawQuery() != null) {
             throw FeatureQueryException.badRequest("a batch takes no query parameters; name the features in the body: "
                     + FeatureRequests.BATCH_SHAPE);
-        }
-        if (request.body().length > maxBodyBytes) {
-            return bodyTooLarge();
         }
         final FeatureRequests.BatchBody body = FeatureRequests.parseBatchBody(request.body());
         final int maxIds = router.settings().batchMaxIds();

@@ -142,18 +142,26 @@ public final class FeatureRouter implements AutoCloseable {
         if (plans.size() < distinct.size()) {
             return null;
         }
-        final Map<Route, List<Plan>> byRoute = new LinkedHashMap<>();
-        for (final Plan plan : plans) {
-            if (!plan.route().kind().isLocal()) {
+        final Map<Route, List<Plan>> byRoute = byRoute(plans);
+        for (final Route route : byRoute.keySet()) {
+            if (!route.kind().isLocal()) {
                 return null;
             }
-            byRoute.computeIfAbsent(plan.route(), route -> new ArrayList<>()).add(plan);
         }
         if (!request.runHere(byRoute).isEmpty()) {
             return null;
         }
         metrics.requestTook(System.nanoTime() - started);
         return request.answersInOrder(ids);
+    }
+
+    /** Plans grouped by their next route, in the order the routes first appear. */
+    private static Map<Route, List<Plan>> byRoute(final List<Plan> plans) {
+        final Map<Route, List<Plan>> byRoute = new LinkedHashMap<>();
+        for (final Plan plan : plans) {
+            byRoute.computeIfAbsent(plan.route(), route -> new ArrayList<>()).add(plan);
+        }
+        return byRoute;
     }
 
     private FeatureQueryException unavailable(final Request request, final List<String> pending) {
@@ -227,11 +235,7 @@ public final class FeatureRouter implements AutoCloseable {
             final Map<String, String> roundReasons = new HashMap<>();
             List<Plan> walking = plan(pending, unanswered, roundReasons);
             while (!walking.isEmpty()) {
-                final Map<Route, List<Plan>> byRoute = new LinkedHashMap<>();
-                for (final Plan plan : walking) {
-                    byRoute.computeIfAbsent(plan.route(), route -> new ArrayList<>()).add(plan);
-                }
-                final Map<String, String> failed = run(byRoute);
+                final Map<String, String> failed = run(byRoute(walking));
                 final List<Plan> onward = new ArrayList<>();
                 for (final Plan plan : walking) {
                     if (!failed.containsKey(plan.id)) {

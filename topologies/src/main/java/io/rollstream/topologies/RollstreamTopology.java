@@ -7,6 +7,7 @@ import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.field.EventField;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.topologies.admission.AdmissionProcessorSupplier;
+import io.rollstream.topologies.admission.SeenEventIdsStoreBuilder;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.ingest.EventValidator;
@@ -54,7 +55,9 @@ public final class RollstreamTopology {
     static final String INGEST = "ingest";
     static final String REKEYED_INGEST = "rekeyed-ingest";
     static final String ADMIT = "admit";
-    static final String DEDUPE_STORE = "dedupe-event-ids";
+    /** Renamed from the window store "dedupe-event-ids" when ids went into batches: a new changelog, not a misread one. */
+    static final String DEDUPE_STORE = "dedupe-event-id-log";
+    static final String DEDUPE_INDEX = "dedupe-event-id-index";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String ADMIT_DEAD_LETTER_SINK = "admit-dead-letter-sink";
     static final String REKEY_SINK = "rekey-sink";
@@ -123,9 +126,12 @@ public final class RollstreamTopology {
                         field.getValue().get(0).entityDefinition()));
             }
         }
-        topology.addProcessor(ADMIT, new AdmissionProcessorSupplier(DEDUPE_STORE, catalog.allowedLateness(),
+        topology.addProcessor(ADMIT, new AdmissionProcessorSupplier(DEDUPE_STORE, DEDUPE_INDEX, catalog.allowedLateness(),
                 catalog.dedupeHorizon(), ADMIT_DEAD_LETTER_SINK, localEntities, partitionSinks), INGEST, REKEYED_INGEST);
-        topology.addStateStore(dedupeStore(catalog), ADMIT);
+        if (catalog.dedupeHorizon().isPositive()) {
+            topology.addStateStore(new SeenEventIdsStoreBuilder(DEDUPE_STORE, catalog.dedupeHorizon()), ADMIT);
+            topology.addStateStore(dedupeIndex(catalog), ADMIT);
+        }
         topology.addSink(ADMIT_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
                 ADMIT);
         for (final FeatureSet set : userKeyed) {
@@ -164,13 +170,14 @@ public final class RollstreamTopology {
                 processor);
     }
 
-    private static StoreBuilder<WindowStore<String, byte[]>> dedupeStore(final FeatureCatalog catalog) {
-        // One-millisecond windows at each id's arrival (stream) time; the retention is the horizon,
-        // plus a margin so an id is still there when its duplicate arrives at the edge of it.
+    private static StoreBuilder<WindowStore<String, byte[]>> dedupeIndex(final FeatureCatalog catalog) {
+        // Ids at their arrival (stream) time; the retention is the horizon, plus a margin so an id
+        // is still there when its duplicate arrives at the edge of it. Unlogged: rebuilt from the
+        // dedupe log, which is what survives (SeenEventIds).
         final Duration retention = catalog.dedupeHorizon().plus(Duration.ofMinutes(1));
         return Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUPE_STORE, retention, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.ByteArray());
+                Stores.persistentWindowStore(DEDUPE_INDEX, retention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled();
     }
 
     private static String processorName(final FeatureSet set) {

@@ -10,10 +10,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,16 +22,10 @@ import java.util.List;
  * (producers retry; an event must count once), and every other event is sent on to each entity
  * on this partition and to the topics that move it to its other entities' partitions.
  *
- * <p>Event ids are remembered in a window store keyed by id at the stream time they arrived, for
- * the horizon: a retry arriving within the horizon after the original counts once, however old
- * its event time. Memory is bounded by the horizon's worth of arrivals, since segments older than
- * it are dropped whole (keying by event time instead would keep ids for the whole allowed
- * lateness, 30 days with the default features).
- *
- * <p>Nearly every id is new, and asking the window store costs an iterator per segment; a
- * {@link RecentEventIds} filter in memory answers "new" for almost all of them and sends only
- * possible duplicates on to the store. It is filled from the store when the task starts, so it
- * knows what the restored store knows.
+ * <p>Event ids are remembered by {@link SeenEventIds} at the stream time they arrived, for the
+ * horizon: a retry arriving within the horizon after the original counts once, however old its
+ * event time. Memory and storage are bounded by the horizon's worth of arrivals (keying by event
+ * time instead would keep ids for the whole allowed lateness, 30 days with the default features).
  */
 public final class AdmissionProcessorSupplier implements ProcessorSupplier<String, ValidEvent, Object, Object> {
 
@@ -43,24 +33,23 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
     public record PartitionSink(String node, EntityDefinition entityOfField) {
     }
 
-    /**
-     * Memory one task's id filter may grow to: at 4 bytes per slot and 8 slots per id, about a
-     * million ids within the horizon per task before its false positives (lookups that go on to
-     * the store) start to rise above 3%. The generation it grew from stays for one more horizon.
-     */
-    static final long ID_FILTER_MAX_BYTES = 32L << 20;
-
     private final String dedupeStore;
+    private final String dedupeIndex;
     private final Duration allowedLateness;
     private final Duration dedupeHorizon;
     private final String deadLetterChild;
     private final List<String> localEntities;
     private final List<PartitionSink> partitionSinks;
 
-    public AdmissionProcessorSupplier(final String dedupeStore, final Duration allowedLateness,
+    /**
+     * @param dedupeStore a {@link SeenEventIdsStoreBuilder} store; unused when the horizon is zero
+     * @param dedupeIndex an unlogged window store of ids keeping at least the horizon
+     */
+    public AdmissionProcessorSupplier(final String dedupeStore, final String dedupeIndex, final Duration allowedLateness,
                                       final Duration dedupeHorizon, final String deadLetterChild,
                                       final List<String> localEntities, final List<PartitionSink> partitionSinks) {
         this.dedupeStore = dedupeStore;
+        this.dedupeIndex = dedupeIndex;
         this.allowedLateness = allowedLateness;
         this.dedupeHorizon = dedupeHorizon;
         this.deadLetterChild = deadLetterChild;
@@ -75,22 +64,19 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
 
     private final class AdmissionProcessor implements Processor<String, ValidEvent, Object, Object> {
 
-        private static final byte[] SEEN = new byte[0];
         private final long latenessMs = allowedLateness.toMillis();
         private final long horizonMs = dedupeHorizon.toMillis();
         private ProcessorContext<Object, Object> context;
-        private WindowStore<String, byte[]> seen;
-        private RecentEventIds recent;
+        private SeenEventIds seen;
         private Sensor lateSensor;
         private Sensor duplicateSensor;
 
         @Override
         public void init(final ProcessorContext<Object, Object> context) {
             this.context = context;
-            this.seen = context.getStateStore(dedupeStore);
             if (horizonMs > 0) {
-                this.recent = new RecentEventIds(horizonMs, ID_FILTER_MAX_BYTES);
-                rememberStoredIds();
+                this.seen = context.getStateStore(dedupeStore);
+                seen.open(context.getStateStore(dedupeIndex));
             }
             this.lateSensor = ProcessorMetrics.rateTotal(context, "admission", "late-records");
             this.duplicateSensor = ProcessorMetrics.rateTotal(context, "admission", "duplicate-records");
@@ -105,7 +91,7 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
                 deadLetterLate(record, eventTime, streamTime);
                 return;
             }
-            if (horizonMs > 0 && isDuplicate(valid.event().getEventId(), streamTime)) {
+            if (horizonMs > 0 && seen.seenBefore(valid.event().getEventId(), streamTime)) {
                 duplicateSensor.record();
                 return;
             }
@@ -117,29 +103,6 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
                 if (key != null) {
                     context.forward(new Record<Object, Object>(key, valid.originalValue(), record.timestamp(),
                             record.headers()), sink.node());
-                }
-            }
-        }
-
-        private boolean isDuplicate(final String eventId, final long streamTime) {
-            if (recent.mightContain(eventId, streamTime)) {
-                try (WindowStoreIterator<byte[]> earlier = seen.fetch(eventId, streamTime - horizonMs, streamTime)) {
-                    if (earlier.hasNext()) {
-                        return true;
-                    }
-                }
-            }
-            seen.put(eventId, SEEN, streamTime);
-            recent.add(eventId, streamTime);
-            return false;
-        }
-
-        /** Fills the filter with every id the store remembers (restored, or left by an earlier run). */
-        private void rememberStoredIds() {
-            try (KeyValueIterator<Windowed<String>, byte[]> ids = seen.all()) {
-                while (ids.hasNext()) {
-                    final Windowed<String> id = ids.next().key;
-                    recent.add(id.key(), id.window().start());
                 }
             }
         }

@@ -61,6 +61,7 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         tableConfig.setPinL0FilterAndIndexBlocksInCache(true);
         tableConfig.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(memory.writeBufferManager());
+        options.setWriteBufferSize(memory.budget().memtableBytes());
         options.setTableFormatConfig(tableConfig);
     }
 

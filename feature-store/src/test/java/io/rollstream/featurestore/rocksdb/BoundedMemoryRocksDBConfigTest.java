@@ -44,6 +44,7 @@ class BoundedMemoryRocksDBConfigTest {
     @BeforeEach
     void forgetCachesSeenByEarlierTests() {
         CacheRecordingConfigSetter.cacheByStore.clear();
+        CacheRecordingConfigSetter.memtableBytesByStore.clear();
     }
 
     @Test
@@ -59,6 +60,19 @@ class BoundedMemoryRocksDBConfigTest {
             assertThat(blockCacheCapacity(driver, SECOND_STORE)).isEqualTo(MEMORY_BYTES);
             assertThat(SharedRocksDBMemory.current().budget().writeBufferBytes()).isEqualTo(MEMORY_BYTES / 2);
         }
+    }
+
+    @Test
+    void shouldGiveEveryStoreAMemtableSmallEnoughThatManyFitTheSharedWriteBufferLimit() {
+        try (TopologyTestDriver driver = new TopologyTestDriver(twoStoreTopology(), streamsProps())) {
+            pipeSomeRecords(driver);
+
+            // 24 MiB of write buffers / 32 stores is below the 1 MiB floor.
+            assertThat(CacheRecordingConfigSetter.memtableBytesByStore.get(FIRST_STORE)).isEqualTo(1L << 20);
+            assertThat(CacheRecordingConfigSetter.memtableBytesByStore.get(SECOND_STORE)).isEqualTo(1L << 20);
+        }
+        assertThat(new RocksDBMemoryBudget(256L << 20, 0.25).memtableBytes()).as("the default budget").isEqualTo(2L << 20);
+        assertThat(new RocksDBMemoryBudget(8L << 30, 0.25).memtableBytes()).as("never above Kafka's 16 MiB").isEqualTo(16L << 20);
     }
 
     @Test
@@ -182,12 +196,14 @@ class BoundedMemoryRocksDBConfigTest {
      */
     public static final class CacheRecordingConfigSetter implements RocksDBConfigSetter {
         static final Map<String, Cache> cacheByStore = new ConcurrentHashMap<>();
+        static final Map<String, Long> memtableBytesByStore = new ConcurrentHashMap<>();
         private final BoundedMemoryRocksDBConfig delegate = new BoundedMemoryRocksDBConfig();
 
         @Override
         public void setConfig(final String storeName, final Options options, final Map<String, Object> configs) {
             delegate.setConfig(storeName, options, configs);
             cacheByStore.put(storeName, ((BlockBasedTableConfigWithAccessibleCache) options.tableFormatConfig()).blockCache());
+            memtableBytesByStore.put(storeName, options.writeBufferSize());
         }
 
         @Override

@@ -40,6 +40,7 @@ public final class EngineBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(1);
 
     private final EngineBenchmarkOptions options;
+    private final RollstreamUnderTest rollstream;
     private final PrintStream out;
     private final Progress progress;
 
@@ -49,6 +50,7 @@ public final class EngineBenchmark {
      */
     public EngineBenchmark(final EngineBenchmarkOptions options, final PrintStream out, final PrintStream progress) {
         this.options = options;
+        this.rollstream = RollstreamUnderTest.of(options.featuresFile());
         this.out = out;
         this.progress = new Progress(progress);
     }
@@ -66,7 +68,7 @@ public final class EngineBenchmark {
     private EngineBenchmarkReport run(final EmbeddedKafka kafka, final Admin admin, final Path stateRoot) {
         printSetup();
         final List<String> topics = new ArrayList<>(List.of(Topics.EVENTS, Topics.DEAD_LETTERS));
-        topics.addAll(RollstreamUnderTest.relayTopics());
+        topics.addAll(rollstream.relayTopics());
         kafka.createTopics(options.partitions(), topics.toArray(String[]::new));
         final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("rollstream-bench");
         final Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
@@ -82,7 +84,7 @@ public final class EngineBenchmark {
 
         final StreamsRun runs = new StreamsRun(new StreamsSettings(kafka.bootstrapServers(), stateRoot,
                 options.streamThreads(), options.commitInterval(), options.rocksDbMemoryBytes()), progress);
-        final Topologies topologies = new Topologies(registry, options.partitions());
+        final Topologies topologies = new Topologies(registry, options.partitions(), rollstream);
         warmUp(runs, topologies, input.count());
 
         final List<Measurement> measurements = new ArrayList<>();
@@ -145,11 +147,11 @@ public final class EngineBenchmark {
                 Machine.mebibytes(options.rocksDbMemoryBytes()), options.guarantees());
         out.printf("        (c) alone has max.poll.interval.ms=%d so that it stops soon after its budget (no effect on throughput)%n",
                 StreamsApp.DSL_MAX_POLL_INTERVAL.toMillis());
-        final List<Duration> windows = RollstreamUnderTest.windowLengths();
+        final List<Duration> windows = rollstream.windowLengths();
         out.println(Variant.COUNT.label() + ": " + Variant.COUNT.description() + "; values decoded with the same Avro deserializer");
-        out.println(Variant.ROLLSTREAM.label() + ": " + Variant.ROLLSTREAM.description() + ": " + RollstreamUnderTest.describe());
+        out.println(Variant.ROLLSTREAM.label() + ": " + Variant.ROLLSTREAM.description() + ": " + rollstream.describe());
         out.println(Variant.DSL.label() + ": " + Variant.DSL.description() + " over " + windows.stream().map(RollstreamUnderTest::label).toList()
-                + ", grace " + DurationText.of(RollstreamUnderTest.allowedLateness()) + ", counts per event type: "
+                + ", grace " + DurationText.of(rollstream.allowedLateness()) + ", counts per event type: "
                 + HoppingWindowsDslTopology.windowUpdatesPerEvent(windows) + " window updates per event; a bounded prefix, extrapolated");
         if (options.warmupEvents() > 0) {
             out.printf("warm-up: (a) and (b) first process %,d events unmeasured, so JIT compilation is not timed%n",
@@ -158,9 +160,9 @@ public final class EngineBenchmark {
     }
 
     /** Topics besides the input that (b) writes: whether it dead-lettered, re-keyed or relayed events. */
-    private static List<String> sideTopics() {
+    private List<String> sideTopics() {
         final List<String> topics = new ArrayList<>(List.of(Topics.DEAD_LETTERS));
-        topics.addAll(RollstreamUnderTest.relayTopics());
+        topics.addAll(rollstream.relayTopics());
         return topics;
     }
 
@@ -231,7 +233,8 @@ public final class EngineBenchmark {
                 .put("users", options.users())
                 .put("partitions", options.partitions())
                 .put("threads", options.streamThreads())
-                .put("guarantee", options.guarantees().get(0));
+                .put("guarantee", options.guarantees().get(0))
+                .put("features", options.featuresFile() == null ? "default" : options.featuresFile().getFileName().toString());
         for (final String guarantee : options.guarantees()) {
             final String suffix = guarantee.equals(options.guarantees().get(0)) ? ""
                     : guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) ? "_eos" : "_alos";
@@ -264,16 +267,16 @@ public final class EngineBenchmark {
     }
 
     /** The three topologies over the same input, each built afresh per run (a topology runs once). */
-    private record Topologies(InMemorySchemaRegistryClient registry, int partitions) {
+    private record Topologies(InMemorySchemaRegistryClient registry, int partitions, RollstreamUnderTest rollstream) {
 
         /** Only (b) moves events through topics of its own; (a) and (c) keep them on their input partition. */
         StreamsApp of(final Variant variant) {
             return switch (variant) {
                 case COUNT -> new StreamsApp(variant, CountTopology.build(new ClickEventSerde(registry)), List.of(), Map.of());
-                case ROLLSTREAM -> new StreamsApp(variant, RollstreamUnderTest.build(registry, partitions),
-                        RollstreamUnderTest.relayTopics(), Map.of());
+                case ROLLSTREAM -> new StreamsApp(variant, rollstream.build(registry, partitions),
+                        rollstream.relayTopics(), Map.of());
                 case DSL -> new StreamsApp(variant, HoppingWindowsDslTopology.build(new ClickEventSerde(registry),
-                        RollstreamUnderTest.windowLengths(), RollstreamUnderTest.allowedLateness()), List.of(),
+                        rollstream.windowLengths(), rollstream.allowedLateness()), List.of(),
                         StreamsApp.dslOverrides());
             };
         }

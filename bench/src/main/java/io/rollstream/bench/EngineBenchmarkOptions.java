@@ -2,6 +2,7 @@ package io.rollstream.bench;
 
 import org.apache.kafka.streams.StreamsConfig;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -17,11 +18,14 @@ import java.util.Objects;
  * @param dslMaxEvents  a cap on the prefix (c) processes, 0 for none (then only the budget limits it)
  * @param warmupEvents  events (a) and (b) process once, unmeasured, before anything is timed, so
  *                      neither pays for JIT compilation of the code they share; 0 for no warm-up
+ * @param featuresFile  the features (b) computes and (c) takes its windows from; null for the default
+ *                      file, the one the targets are about
  */
 public record EngineBenchmarkOptions(long events, int users, int items, long seed, Duration span,
                                      int partitions, int streamThreads, List<String> guarantees,
                                      Duration commitInterval, long rocksDbMemoryBytes,
-                                     boolean skipDsl, Duration dslBudget, long dslMaxEvents, long warmupEvents) {
+                                     boolean skipDsl, Duration dslBudget, long dslMaxEvents, long warmupEvents,
+                                     Path featuresFile) {
 
     private static final List<String> KNOWN_GUARANTEES = List.of(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2);
 

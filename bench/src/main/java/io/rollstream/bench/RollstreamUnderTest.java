@@ -12,29 +12,37 @@ import io.rollstream.topologies.RollstreamTopology;
 import io.rollstream.topologies.Topics;
 import org.apache.kafka.streams.Topology;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Variant (b), and the benchmark's only contact with how the Rollstream topology and its default
- * features are built: when that API changes, this class is the one to adapt.
+ * Variant (b), and the benchmark's only contact with how the Rollstream topology and its features
+ * are built: when that API changes, this class is the one to adapt.
  */
 final class RollstreamUnderTest {
 
     /** As the service's default {@code rollstream.ingest.max-future-skew.ms}. */
     private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
 
-    private RollstreamUnderTest() {
+    /** What (b) computes, and what (c)'s windows are taken from. */
+    private final FeatureCatalog catalog;
+    private final String source;
+
+    private RollstreamUnderTest(final FeatureCatalog catalog, final String source) {
+        this.catalog = catalog;
+        this.source = source;
     }
 
-    /** The default features file: what (b) computes, and what (c)'s windows are taken from. */
-    static FeatureCatalog catalog() {
-        return FeaturesFile.loadDefault();
+    /** The default features file, or {@code featuresFile} when not null (a bad file fails here, naming what is wrong). */
+    static RollstreamUnderTest of(final Path featuresFile) {
+        return featuresFile == null ? new RollstreamUnderTest(FeaturesFile.loadDefault(), "the default features file")
+                : new RollstreamUnderTest(FeaturesFile.load(featuresFile), "the features file " + featuresFile);
     }
 
-    static Topology build(final SchemaRegistryClient registry, final int eventPartitions) {
-        return RollstreamTopology.build(new RollstreamTopology.Settings(catalog(), MAX_FUTURE_SKEW, eventPartitions,
+    Topology build(final SchemaRegistryClient registry, final int eventPartitions) {
+        return RollstreamTopology.build(new RollstreamTopology.Settings(catalog, MAX_FUTURE_SKEW, eventPartitions,
                 () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class)));
     }
 
@@ -42,29 +50,28 @@ final class RollstreamUnderTest {
      * Topics (b) writes and reads back itself (misrouted events, events moved to other entities'
      * partitions): created beside the events topic, and drained before a run counts as done.
      */
-    static List<String> relayTopics() {
+    List<String> relayTopics() {
         final List<String> topics = new ArrayList<>(List.of(Topics.REKEYED));
-        topics.addAll(RollstreamTopology.partitionedByTopics(catalog()));
+        topics.addAll(RollstreamTopology.partitionedByTopics(catalog));
         return topics;
     }
 
-    /** One line for the output: what the default features file holds. */
-    static String describe() {
-        final FeatureCatalog catalog = catalog();
-        return "the default features file: " + catalog.featureCount() + " features of entities "
+    /** One line for the output: what the features file holds. */
+    String describe() {
+        return source + ": " + catalog.featureCount() + " features of entities "
                 + catalog.entities().stream().map(FeatureSet::entity).toList() + ", windows "
                 + windowLengths().stream().map(RollstreamUnderTest::label).toList() + " and lifetime";
     }
 
-    /** The distinct finite window lengths of the default features, shortest first. */
-    static List<Duration> windowLengths() {
-        return catalog().entities().stream().flatMap(set -> set.features().stream()).map(FeatureDefinition::window)
+    /** The distinct finite window lengths of the features, shortest first. */
+    List<Duration> windowLengths() {
+        return catalog.entities().stream().flatMap(set -> set.features().stream()).map(FeatureDefinition::window)
                 .filter(window -> !window.isLifetime()).map(Window::length).distinct().sorted().toList();
     }
 
     /** How late an event may arrive and still count: (c)'s grace period, for the same semantics. */
-    static Duration allowedLateness() {
-        return catalog().allowedLateness();
+    Duration allowedLateness() {
+        return catalog.allowedLateness();
     }
 
     static String label(final Duration length) {

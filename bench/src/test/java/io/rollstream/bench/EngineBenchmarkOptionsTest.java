@@ -33,6 +33,6 @@ class EngineBenchmarkOptionsTest {
 
     private static EngineBenchmarkOptions options(final long events, final List<String> guarantees, final long dslMaxEvents) {
         return new EngineBenchmarkOptions(events, 100, 100, 1, Duration.ofHours(36), 3, 1, guarantees,
-                Duration.ofMillis(100), 64L * 1024 * 1024, false, Duration.ofSeconds(10), dslMaxEvents, 0);
+                Duration.ofMillis(100), 64L * 1024 * 1024, false, Duration.ofSeconds(10), dslMaxEvents, 0, null);
     }
 }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -91,11 +92,18 @@ final class BenchCommand implements Runnable {
                 description = "Events (a) and (b) process unmeasured first, to warm the JIT; 0 for none (default: ${DEFAULT-VALUE}).")
         long warmupEvents;
 
+        @Option(names = "--features", paramLabel = "FILE",
+                description = "A features file for (b) to compute, and (c) to take its windows from, instead of the "
+                        + "default one the targets are about: to measure what a feature, an entity or deduplication "
+                        + "costs (docs/benchmarks.md). Default: the built-in default features.")
+        Path featuresFile;
+
         @Override
         public Integer call() throws Exception {
             final EngineBenchmarkOptions options = new EngineBenchmarkOptions(events, users, items, seed,
                     Duration.ofHours(spanHours), partitions, threads, guarantees, Duration.ofMillis(commitIntervalMs),
-                    rocksDbMemoryMb * 1024 * 1024, skipDsl, Duration.ofSeconds(dslSeconds), dslMaxEvents, warmupEvents);
+                    rocksDbMemoryMb * 1024 * 1024, skipDsl, Duration.ofSeconds(dslSeconds), dslMaxEvents, warmupEvents,
+                    featuresFile);
             new EngineBenchmark(options, System.out, System.err).run();
             return 0;
         }

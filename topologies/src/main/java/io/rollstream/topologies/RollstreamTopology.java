@@ -18,11 +18,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,7 +130,7 @@ public final class RollstreamTopology {
                 catalog.dedupeHorizon(), ADMIT_DEAD_LETTER_SINK, localEntities, partitionSinks), INGEST, REKEYED_INGEST);
         if (catalog.dedupeHorizon().isPositive()) {
             topology.addStateStore(new SeenEventIdsStoreBuilder(DEDUPE_STORE, catalog.dedupeHorizon()), ADMIT);
-            topology.addStateStore(dedupeIndex(catalog), ADMIT);
+            topology.addStateStore(dedupeIndex(), ADMIT);
         }
         topology.addSink(ADMIT_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
                 ADMIT);
@@ -170,14 +170,10 @@ public final class RollstreamTopology {
                 processor);
     }
 
-    private static StoreBuilder<WindowStore<String, byte[]>> dedupeIndex(final FeatureCatalog catalog) {
-        // Ids at their arrival (stream) time; the retention is the horizon, plus a margin so an id
-        // is still there when its duplicate arrives at the edge of it. Unlogged: rebuilt from the
-        // dedupe log, which is what survives (SeenEventIds).
-        final Duration retention = catalog.dedupeHorizon().plus(Duration.ofMinutes(1));
-        return Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUPE_INDEX, retention, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled();
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> dedupeIndex() {
+        // Unlogged: rebuilt from the dedupe log, which is what survives (SeenEventIds).
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUPE_INDEX), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled();
     }
 
     private static String processorName(final FeatureSet set) {

@@ -7,8 +7,6 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 import java.nio.ByteBuffer;
@@ -30,11 +28,13 @@ import java.util.Map;
  *       takes one record per commit instead of one per event — measured, a record per event was
  *       nearly all that deduplication cost (the engine at 0.13 of a bare count with it, 0.17
  *       without it). Batches whose every id is past the horizon are deleted.</li>
- *   <li><b>The index</b>, an unlogged window store of ids at their arrival time, answers exact
- *       lookups and forgets by dropping old segments. It is written only together with the log, so
- *       it never holds an id the log lacks (under at-least-once a crash cannot make it drop events
- *       whose effects were never committed). It records the last batch it holds, and {@link #open}
- *       brings it up to the log: after a wipe, a standby period or a move it may hold less.</li>
+ *   <li><b>The index</b>, an unlogged key-value store of ids at their arrival time
+ *       ({@link EventIdIndexKeys}), answers exact lookups with one key range. It is written only
+ *       together with the log, a batch at a time (one RocksDB write batch, not a put per id), and
+ *       a batch's ids are deleted from it when the batch leaves the log, so it never holds an id the
+ *       log lacks (under at-least-once a crash cannot make it drop events whose effects were never
+ *       committed). It records the last batch it holds, and {@link #open} brings it up to the log:
+ *       after a wipe, a standby period or a move it may hold less.</li>
  *   <li><b>Memory</b>: the ids admitted since the last flush, and a {@link RecentEventIds} filter
  *       in front of everything, which answers "new" for nearly every id without asking the index.</li>
  * </ul>
@@ -43,8 +43,6 @@ import java.util.Map;
  */
 final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]> {
 
-    /** The index's record of the last batch it holds; blank ids are never admitted, so no id collides. */
-    static final String INDEXED_THROUGH = "";
     private static final byte[] SEEN = new byte[0];
 
     /** A batch in the log: its key and the newest arrival in it, to know when it expires. */
@@ -55,7 +53,7 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
     private final long filterMaxBytes;
     private final Map<String, Long> sinceFlush = new LinkedHashMap<>();
     private final Deque<Logged> logged = new ArrayDeque<>();
-    private WindowStore<String, byte[]> index;
+    private KeyValueStore<Bytes, byte[]> index;
     private RecentEventIds recent;
     private long nextBatch;
     private long streamTimeMs = Long.MIN_VALUE;
@@ -78,12 +76,17 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
 
     /**
      * Makes the memory whole from the log, which Kafka Streams has restored by the time processors
-     * start: fills the filter, learns which batches exist, and indexes those the index lacks.
+     * start: fills the filter and learns which batches exist. An index that does not hold exactly
+     * the log's batches (new, wiped, or left behind by a standby period or a move, while another
+     * instance wrote and expired batches) is emptied and filled from the log.
      */
-    void open(final WindowStore<String, byte[]> index) {
+    void open(final KeyValueStore<Bytes, byte[]> index) {
         this.index = index;
         forgetMemory();
-        final long indexedThrough = indexedThrough();
+        final boolean inStep = indexedThrough() == lastBatchInLog();
+        if (!inStep) {
+            clearIndex();
+        }
         long lastBatch = -1;
         try (KeyValueIterator<Bytes, byte[]> batches = wrapped().all()) {
             while (batches.hasNext()) {
@@ -96,13 +99,13 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
                 final long newest = ids.newestArrivalMs();
                 logged.add(new Logged(batch, newest));
                 streamTimeMs = Math.max(streamTimeMs, newest);
-                if (batch > indexedThrough) {
-                    index(ids.ids(), batch, newest);
+                if (!inStep) {
+                    index(ids.ids(), batch);
                 }
                 lastBatch = batch;
             }
         }
-        nextBatch = Math.max(lastBatch, indexedThrough) + 1;
+        nextBatch = lastBatch + 1;
     }
 
     /**
@@ -126,7 +129,8 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
     }
 
     private boolean indexed(final String id, final long streamTimeMs) {
-        try (WindowStoreIterator<byte[]> earlier = index.fetch(id, streamTimeMs - horizonMs, streamTimeMs)) {
+        try (KeyValueIterator<Bytes, byte[]> earlier = index.range(EventIdIndexKeys.of(id, streamTimeMs - horizonMs),
+                EventIdIndexKeys.of(id, streamTimeMs))) {
             return earlier.hasNext();
         }
     }
@@ -152,31 +156,59 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
         for (final EventIdBatch written : EventIdBatch.split(ids)) {
             final long batch = nextBatch++;
             wrapped().put(keyOf(batch), written.encode());
-            index(written.ids(), batch, written.newestArrivalMs());
+            index(written.ids(), batch);
             logged.add(new Logged(batch, written.newestArrivalMs()));
         }
         sinceFlush.clear();
     }
 
+    /** Deletes batches whose every id is past the horizon: their ids from the index, then the batch. */
     private void forgetExpiredBatches() {
         while (!logged.isEmpty() && logged.peekFirst().newestArrivalMs() < streamTimeMs - horizonMs) {
-            wrapped().delete(keyOf(logged.removeFirst().batch()));
+            final Bytes key = keyOf(logged.removeFirst().batch());
+            final byte[] record = wrapped().get(key);
+            if (record != null) {
+                final List<KeyValue<Bytes, byte[]>> deletions = new ArrayList<>();
+                for (final Admitted admitted : EventIdBatch.decode(record).ids()) {
+                    deletions.add(KeyValue.pair(EventIdIndexKeys.of(admitted.id(), admitted.arrivalMs()), null));
+                }
+                index.putAll(deletions);
+            }
+            wrapped().delete(key);
         }
     }
 
-    /** Puts a batch's ids in the index, then records that the index holds it. */
-    private void index(final List<Admitted> ids, final long batch, final long newestArrivalMs) {
+    /** Puts a batch's ids in the index and records that the index holds it, in one write. */
+    private void index(final List<Admitted> ids, final long batch) {
+        final List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>(ids.size() + 1);
         for (final Admitted admitted : ids) {
-            index.put(admitted.id(), SEEN, admitted.arrivalMs());
+            entries.add(KeyValue.pair(EventIdIndexKeys.of(admitted.id(), admitted.arrivalMs()), SEEN));
         }
-        index.put(INDEXED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(batch).array(), newestArrivalMs);
+        entries.add(KeyValue.pair(EventIdIndexKeys.INDEXED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(batch).array()));
+        index.putAll(entries);
     }
 
     /** The last batch the index holds, -1 for none (a new or wiped index). */
     private long indexedThrough() {
-        try (WindowStoreIterator<byte[]> marks = index.backwardFetch(INDEXED_THROUGH, 0L, Long.MAX_VALUE)) {
-            return marks.hasNext() ? ByteBuffer.wrap(marks.next().value).getLong() : -1;
+        final byte[] mark = index.get(EventIdIndexKeys.INDEXED_THROUGH);
+        return mark == null ? -1 : ByteBuffer.wrap(mark).getLong();
+    }
+
+    /** The newest batch in the log, -1 for none. */
+    private long lastBatchInLog() {
+        try (KeyValueIterator<Bytes, byte[]> batches = wrapped().reverseAll()) {
+            return batches.hasNext() ? batchOf(batches.next().key) : -1;
         }
+    }
+
+    private void clearIndex() {
+        final List<KeyValue<Bytes, byte[]>> deletions = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = index.all()) {
+            while (all.hasNext()) {
+                deletions.add(KeyValue.pair(all.next().key, null));
+            }
+        }
+        index.putAll(deletions);
     }
 
     /**

@@ -7,7 +7,6 @@ import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -75,7 +74,7 @@ class SeenEventIdsTest {
 
     @Test
     void shouldBringAStaleIndexUpToTheLogAfterAnotherInstanceWroteIt() {
-        final WindowStore<String, byte[]> ownIndex = newIndex();
+        final KeyValueStore<Bytes, byte[]> ownIndex = newIndex();
         final SeenEventIds here = open(log, ownIndex);
         here.seenBefore("written-here", T0);
         here.flushCache();
@@ -86,7 +85,10 @@ class SeenEventIdsTest {
         elsewhere.seenBefore("written-elsewhere", T0 + 1);
         elsewhere.flushCache();
 
+        ownIndex.put(Bytes.wrap(new byte[] {0, 0, 0, 1, 'z', 0, 0, 0, 0, 0, 0, 0, 0}), new byte[0]);  // an id whose batch left the log meanwhile
         here.open(ownIndex);
+        assertThat(ownIndex.get(Bytes.wrap(new byte[] {0, 0, 0, 1, 'z', 0, 0, 0, 0, 0, 0, 0, 0})))
+                .as("an index out of step with the log is rebuilt, not patched").isNull();
         assertThat(here.seenBefore("written-elsewhere", T0 + 2)).isTrue();
         assertThat(here.seenBefore("written-here", T0 + 3)).isTrue();
         here.flushCache();
@@ -96,7 +98,8 @@ class SeenEventIdsTest {
 
     @Test
     void shouldForgetIdsPastTheHorizonAndDeleteTheirBatches() {
-        final SeenEventIds seen = open(log, newIndex());
+        final KeyValueStore<Bytes, byte[]> index = newIndex();
+        final SeenEventIds seen = open(log, index);
         seen.seenBefore("old", T0);
         seen.flushCache();
         final long later = T0 + HORIZON.toMillis() + 1;
@@ -104,6 +107,7 @@ class SeenEventIdsTest {
         seen.flushCache();
 
         assertThat(log.approximateNumEntries()).as("the old id's batch is deleted").isEqualTo(1);
+        assertThat(index.approximateNumEntries()).as("and its id from the index: 'new' and the mark are left").isEqualTo(2);
         assertThat(seen.seenBefore("old", later + 1)).as("an id past the horizon counts again").isFalse();
         assertThat(seen.seenBefore("new", later + 2)).isTrue();
     }
@@ -142,17 +146,17 @@ class SeenEventIdsTest {
         }
     }
 
-    private SeenEventIds open(final KeyValueStore<Bytes, byte[]> log, final WindowStore<String, byte[]> index) {
+    private SeenEventIds open(final KeyValueStore<Bytes, byte[]> log, final KeyValueStore<Bytes, byte[]> index) {
         final SeenEventIds seen = new SeenEventIds(log, HORIZON.toMillis(), 1 << 20);
         seen.init(context, seen);
         seen.open(index);
         return seen;
     }
 
-    private WindowStore<String, byte[]> newIndex() {
-        final WindowStore<String, byte[]> index = Stores.windowStoreBuilder(
-                Stores.inMemoryWindowStore("dedupe-event-id-index", HORIZON.plusMinutes(1), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+    private KeyValueStore<Bytes, byte[]> newIndex() {
+        final KeyValueStore<Bytes, byte[]> index = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("dedupe-event-id-index"), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
         index.init(context, index);
         return index;
     }

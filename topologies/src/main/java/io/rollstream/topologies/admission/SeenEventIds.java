@@ -44,6 +44,7 @@ import java.util.Map;
 final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]> {
 
     private static final byte[] SEEN = new byte[0];
+    private static final int CLEAR_BATCH = 10_000;
 
     /** A batch in the log: its key and the newest arrival in it, to know when it expires. */
     private record Logged(long batch, long newestArrivalMs) {
@@ -201,11 +202,16 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
         }
     }
 
+    /** Deletes every index entry, a write batch of at most {@link #CLEAR_BATCH} at a time. */
     private void clearIndex() {
-        final List<KeyValue<Bytes, byte[]>> deletions = new ArrayList<>();
+        final List<KeyValue<Bytes, byte[]>> deletions = new ArrayList<>(CLEAR_BATCH);
         try (KeyValueIterator<Bytes, byte[]> all = index.all()) {
             while (all.hasNext()) {
                 deletions.add(KeyValue.pair(all.next().key, null));
+                if (deletions.size() == CLEAR_BATCH) {
+                    index.putAll(deletions);
+                    deletions.clear();
+                }
             }
         }
         index.putAll(deletions);

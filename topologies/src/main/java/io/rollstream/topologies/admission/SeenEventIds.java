@@ -25,16 +25,16 @@ import java.util.Map;
  *   <li><b>The log</b> (this store's inner, logged key-value store) is what survives. The ids
  *       admitted between two commits are written as one record ({@link EventIdBatch}) under an
  *       increasing batch number when Kafka Streams flushes before the commit, so the changelog
- *       takes one record per commit instead of one per event — measured, a record per event was
- *       nearly all that deduplication cost (the engine at 0.13 of a bare count with it, 0.17
- *       without it). Batches whose every id is past the horizon are deleted.</li>
+ *       takes one record per commit instead of one per event (with the index below, the engine
+ *       benchmark went from 0.17 to 0.19 of a bare count; docs/benchmarks.md). Batches whose every
+ *       id is past the horizon are deleted.</li>
  *   <li><b>The index</b>, an unlogged key-value store of ids at their arrival time
  *       ({@link EventIdIndexKeys}), answers exact lookups with one key range. It is written only
  *       together with the log, a batch at a time (one RocksDB write batch, not a put per id), and
  *       a batch's ids are deleted from it when the batch leaves the log, so it never holds an id the
  *       log lacks (under at-least-once a crash cannot make it drop events whose effects were never
- *       committed). It records the last batch it holds, and {@link #open} brings it up to the log:
- *       after a wipe, a standby period or a move it may hold less.</li>
+ *       committed). It records the last batch it holds; {@link #open} rebuilds it from the log
+ *       when that is not the log's last (after a wipe, a standby period or a move).</li>
  *   <li><b>Memory</b>: the ids admitted since the last flush, and a {@link RecentEventIds} filter
  *       in front of everything, which answers "new" for nearly every id without asking the index.</li>
  * </ul>

@@ -58,7 +58,6 @@ public final class ServingBenchmark {
                          double othersCpuPercent, double oursCpuPercent, double serverCpuUsPerRequest, String detail) {
     }
 
-    /** CPU the serving process used per request answered, in microseconds: robust to other processes' load. */
     /** The instance's own CPU use, in percent of one CPU, below which it counts as settled. */
     private static final double IDLE_CPU_PCT = 10;
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(2);
@@ -87,6 +86,7 @@ public final class ServingBenchmark {
                 (System.nanoTime() - started) / 1e9, pct, IDLE_WINDOW.toSeconds());
     }
 
+    /** CPU the serving process used per request answered, in microseconds: robust to other processes' load. */
     private static double cpuPerRequestUs(final long serverPid, final long jiffiesBefore, final double qps,
                                           final double seconds) {
         final long after = CpuMeter.processJiffies(serverPid);

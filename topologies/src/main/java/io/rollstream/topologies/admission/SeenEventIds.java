@@ -54,6 +54,7 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
     private final long filterMaxBytes;
     private final Map<String, Long> sinceFlush = new LinkedHashMap<>();
     private final Deque<Logged> logged = new ArrayDeque<>();
+    /** Both set by {@link #open}, both null while the store is not open for processing. */
     private KeyValueStore<Bytes, byte[]> index;
     private RecentEventIds recent;
     private long nextBatch;
@@ -71,7 +72,6 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
     @Override
     public void init(final StateStoreContext context, final StateStore root) {
         forgetMemory();
-        index = null;
         super.init(context, root);
     }
 
@@ -82,8 +82,9 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
      * instance wrote and expired batches) is emptied and filled from the log.
      */
     void open(final KeyValueStore<Bytes, byte[]> index) {
-        this.index = index;
         forgetMemory();
+        this.index = index;
+        this.recent = new RecentEventIds(horizonMs, filterMaxBytes);
         final boolean inStep = indexedThrough() == lastBatchInLog();
         if (!inStep) {
             clearIndex();
@@ -219,7 +220,7 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
 
     /**
      * Kafka Streams empties caches when it turns a task between active and standby: ids not yet
-     * flushed belong to a dirty close and are dropped, and {@link #open} rebuilds the rest.
+     * flushed belong to a dirty close and are dropped, and the next {@link #open} rebuilds the rest.
      */
     @Override
     public void clearCache() {
@@ -233,15 +234,17 @@ final class SeenEventIds extends WrappedStateStore<KeyValueStore<Bytes, byte[]>,
         super.close();
     }
 
+    /** Back to not open: nothing in memory, nothing written at a flush until the next {@link #open}. */
     private void forgetMemory() {
         sinceFlush.clear();
         logged.clear();
-        recent = new RecentEventIds(horizonMs, filterMaxBytes);
+        index = null;
+        recent = null;
         streamTimeMs = Long.MIN_VALUE;
     }
 
     private void requireOpen() {
-        if (index == null) {
+        if (recent == null) {
             throw new IllegalStateException("the dedupe memory was not opened: call open(index) from the processor's init");
         }
     }

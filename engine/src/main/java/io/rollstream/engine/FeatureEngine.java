@@ -38,9 +38,13 @@ public final class FeatureEngine {
     /**
      * Folds one event into the entity's state. Tiles that no window can reach any more (relative
      * to the entity's newest event) are dropped on the way, so state stays bounded per entity.
-     * Whether an event is too late to accept is the caller's decision (it owns the clock).
+     * Whether an event is too late to accept is the caller's decision (it owns the clock). An
+     * event of a type no feature looks at ({@link FeatureSet#looksAt}) leaves the state as it is.
      */
     public void fold(final EntityState state, final ClickEvent event) {
+        if (!featureSet.looksAt(event)) {
+            return;
+        }
         final long eventTime = event.getEventTime().toEpochMilli();
         state.observe(eventTime);
         final long reference = state.newestEventTime();

@@ -1,10 +1,13 @@
 package io.rollstream.engine;
 
 import io.rollstream.engine.tile.TileLayout;
+import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.EventType;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,8 @@ public final class FeatureSet {
     private final int[] slotOf;
     private final Duration allowedLateness;
     private final int fingerprint;
+    /** By event type ordinal: whether any feature of the set looks at events of that type. */
+    private final boolean[] looksAtType = new boolean[EventType.values().length];
 
     public FeatureSet(final EntityDefinition entity, final List<FeatureDefinition> features) {
         this(entity, features, List.of(), null);
@@ -89,6 +94,11 @@ public final class FeatureSet {
             built.add(new TileLayout(entry.getKey(), retention, slotFeatures));
         }
         this.layouts = List.copyOf(built);
+        for (final FeatureDefinition feature : features) {
+            for (final EventType type : feature.eventTypes()) {
+                looksAtType[type.ordinal()] = true;
+            }
+        }
 
         // Without a finite window every event, however old, still changes a lifetime feature.
         final Duration longest = Duration.ofMillis(features.stream().map(FeatureDefinition::window)
@@ -117,6 +127,26 @@ public final class FeatureSet {
 
     public List<TileLayout> layouts() {
         return layouts;
+    }
+
+    /**
+     * Whether any feature of the set looks at events of this event's type. An event none of them
+     * looks at changes nothing of the entity, not even its newest event time, so it is not folded
+     * in, stored, or moved to the entity's partition.
+     */
+    public boolean looksAt(final ClickEvent event) {
+        return looksAtType[event.getEventType().ordinal()];
+    }
+
+    /** The event types at least one feature of the set looks at. */
+    public Set<EventType> eventTypes() {
+        final Set<EventType> types = EnumSet.noneOf(EventType.class);
+        for (final EventType type : EventType.values()) {
+            if (looksAtType[type.ordinal()]) {
+                types.add(type);
+            }
+        }
+        return types;
     }
 
     public Duration allowedLateness() {

@@ -100,6 +100,27 @@ class FeatureEngineTest {
     }
 
     @Test
+    void shouldLeaveStateAsItIsForAnEventTypeNoFeatureLooksAt() {
+        final FeatureSet itemViews = FeaturesFile.parse("""
+                features:
+                  - name: item_views
+                    entity: item
+                    event_types: [PRODUCT_VIEW]
+                    aggregation: count
+                    windows: [1h]
+                """, "test").entity("item").orElseThrow();
+        final FeatureEngine items = new FeatureEngine(itemViews);
+        final EntityState state = items.newState();
+        items.fold(state, event("u1", EventType.PRODUCT_VIEW, NOON.minusSeconds(60)));
+
+        items.fold(state, event("u1", EventType.CLICK, NOON));
+
+        assertThat(itemViews.looksAt(event("u1", EventType.CLICK, NOON))).isFalse();
+        assertThat(state.newestEventTime()).as("a click is nothing to item_views").isEqualTo(NOON.minusSeconds(60).toEpochMilli());
+        assertThat(items.read(state, NOON.toEpochMilli()).get("item_views_1h")).isEqualTo(1L);
+    }
+
+    @Test
     void shouldReadZerosForAnEntityWithoutEvents() {
         final FeatureVector vector = engine.read(engine.newState(), NOON.toEpochMilli());
         assertThat(vector.found()).isFalse();

@@ -6,6 +6,7 @@ import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.field.EventField;
 import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.EventType;
 import io.rollstream.topologies.admission.AdmissionProcessorSupplier;
 import io.rollstream.topologies.admission.SeenEventIdsStoreBuilder;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
@@ -26,10 +27,12 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -122,8 +125,10 @@ public final class RollstreamTopology {
         final List<AdmissionProcessorSupplier.PartitionSink> partitionSinks = new ArrayList<>();
         for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
             if (!field.getKey().equals(USER_ID)) {
+                final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
+                field.getValue().forEach(set -> lookedAt.addAll(set.eventTypes()));
                 partitionSinks.add(new AdmissionProcessorSupplier.PartitionSink(sinkName(field.getKey()),
-                        field.getValue().get(0).entityDefinition()));
+                        field.getValue().get(0).entityDefinition(), lookedAt));
             }
         }
         topology.addProcessor(ADMIT, new AdmissionProcessorSupplier(DEDUPE_STORE, DEDUPE_INDEX, catalog.allowedLateness(),

@@ -2,7 +2,6 @@ package io.rollstream.topologies;
 
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureEngine;
-import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.FeatureVector;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
@@ -15,6 +14,7 @@ import io.rollstream.schemas.serde.SerializerOptions;
 import io.rollstream.topologies.ingest.DeadLetterHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -118,6 +118,27 @@ class MultiEntityTopologyTest {
     }
 
     @Test
+    void shouldNeitherRelayNorStoreEventsOfTypesNoFeatureOfAnEntityLooksAt() {
+        final TestOutputTopic<String, byte[]> relay = driver.createOutputTopic(Topics.partitionedBy("item_id"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        send(event("frank", EventType.CLICK, NOON.minus(Duration.ofMinutes(5))).setItemId("item-7").setCategory("toys").build());
+
+        assertThat(relay.isEmpty()).as("no item feature looks at clicks: nothing to move to item-7's partition").isTrue();
+        assertThat(store("item").get("item-7")).as("item-7 has no state").isNull();
+        assertThat(store("user_category").get("frank|toys")).isNull();
+        assertThat(read("user", "frank", NOON).get("clicks_24h")).as("the user's features still count it").isEqualTo(1L);
+
+        send(view("frank", "item-8", "toys", NOON.minus(Duration.ofMinutes(3))));
+        send(event("frank", EventType.CLICK, NOON.minus(Duration.ofMinutes(1))).setItemId("item-8").setCategory("toys").build());
+        assertThat(relay.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("item-8");
+        assertThat(store("item").get("item-8").newestEventTime())
+                .as("the newest event an item feature looks at: the view, not the later click")
+                .isEqualTo(NOON.minus(Duration.ofMinutes(3)).toEpochMilli());
+        assertThat(store("user_category").get("frank|toys").newestEventTime())
+                .isEqualTo(NOON.minus(Duration.ofMinutes(3)).toEpochMilli());
+    }
+
+    @Test
     void shouldCountAnEventIdOnceHoweverOftenItIsSent() {
         final ClickEvent purchase = event("carol", EventType.PURCHASE, NOON).setPrice(10.0).setQuantity(2)
                 .setItemId("item-9").setCategory("toys").build();
@@ -163,11 +184,13 @@ class MultiEntityTopologyTest {
         events.pipeInput(event.getUserId(), serializer.serialize(Topics.EVENTS, event), NOON);
     }
 
+    private KeyValueStore<String, EntityState> store(final String entity) {
+        return driver.getKeyValueStore(RollstreamTopology.storeName(CATALOG.entity(entity).orElseThrow()));
+    }
+
     private FeatureVector read(final String entity, final String key, final Instant asOf) {
-        final FeatureSet set = CATALOG.entity(entity).orElseThrow();
-        final KeyValueStore<String, EntityState> store = driver.getKeyValueStore(RollstreamTopology.storeName(set));
-        final FeatureEngine engine = new FeatureEngine(set);
-        final EntityState state = store.get(key);
+        final FeatureEngine engine = new FeatureEngine(CATALOG.entity(entity).orElseThrow());
+        final EntityState state = store(entity).get(key);
         return engine.read(state == null ? engine.newState() : state, asOf.toEpochMilli());
     }
 

@@ -1,6 +1,7 @@
 package io.rollstream.topologies.admission;
 
 import io.rollstream.engine.EntityDefinition;
+import io.rollstream.schemas.EventType;
 import io.rollstream.topologies.ingest.DeadLetterHeaders;
 import io.rollstream.topologies.ingest.ProcessorMetrics;
 import io.rollstream.topologies.ingest.RejectReason;
@@ -14,13 +15,17 @@ import org.apache.kafka.streams.processor.api.Record;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The last gate before features: an event older than the allowed lateness is dead-lettered (no
  * window kept can hold it), an event id seen within the dedupe horizon is dropped and counted
  * (producers retry; an event must count once), and every other event is sent on to each entity
- * on this partition and to the topics that move it to its other entities' partitions.
+ * on this partition and to the topics that move it to its other entities' partitions — to those
+ * only when an entity there looks at its event type, as a relayed event costs a produce, a fetch
+ * and a second decode.
  *
  * <p>Event ids are remembered by {@link SeenEventIds} at the stream time they arrived, for the
  * horizon: a retry arriving within the horizon after the original counts once, however old its
@@ -29,8 +34,15 @@ import java.util.List;
  */
 public final class AdmissionProcessorSupplier implements ProcessorSupplier<String, ValidEvent, Object, Object> {
 
-    /** A topic sink that moves events to the partition of another entity key field. */
-    public record PartitionSink(String node, EntityDefinition entityOfField) {
+    /**
+     * A topic sink that moves events to the partition of another entity key field.
+     *
+     * @param eventTypes the event types some entity keyed by that field looks at: others are not moved
+     */
+    public record PartitionSink(String node, EntityDefinition entityOfField, Set<EventType> eventTypes) {
+        public PartitionSink {
+            eventTypes = eventTypes.isEmpty() ? Set.of() : EnumSet.copyOf(eventTypes);
+        }
     }
 
     private final String dedupeStore;
@@ -99,6 +111,9 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
                 context.forward(record, entity);
             }
             for (final PartitionSink sink : partitionSinks) {
+                if (!sink.eventTypes().contains(valid.event().getEventType())) {
+                    continue;
+                }
                 final Object key = sink.entityOfField().partitionField().value(valid.event());
                 if (key != null) {
                     context.forward(new Record<Object, Object>(key, valid.originalValue(), record.timestamp(),

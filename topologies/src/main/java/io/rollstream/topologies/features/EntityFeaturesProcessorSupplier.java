@@ -12,8 +12,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds each admitted event into the tiles of its entity (the user, the item, the user in the
- * event's category, ...) in that entity's state store. Events without the entity's key fields do
- * not concern it and are skipped.
+ * event's category, ...) in that entity's state store. Events without the entity's key fields, or
+ * of a type none of its features looks at, do not concern it and are skipped before its state is
+ * even loaded.
  */
 public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<Object, ValidEvent, Void, Void> {
 
@@ -43,7 +44,7 @@ public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<
         @Override
         public void process(final Record<Object, ValidEvent> record) {
             final String key = entity.keyOf(record.value().event());
-            if (key == null) {
+            if (key == null || !engine.featureSet().looksAt(record.value().event())) {
                 return;
             }
             EntityState state = store.get(key);

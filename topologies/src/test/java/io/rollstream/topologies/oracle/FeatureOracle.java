@@ -11,10 +11,12 @@ import io.rollstream.topologies.ingest.RejectReason;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -31,7 +33,8 @@ import java.util.TreeMap;
  *   <li>Of the admitted events, one whose event id was already admitted at a stream time at most
  *       the dedupe horizon before the current one is a duplicate and ignored (ids are remembered
  *       by arrival, whatever their event time).</li>
- *   <li>An admitted event counts for each entity whose key fields it has. A feature with window W
+ *   <li>An admitted event counts for each entity whose key fields it has and one of whose features
+ *       looks at its event type (the entity's newest event time included). A feature with window W
  *       and tile width w read at T covers the events whose tile start lies between the tile start
  *       of T − W and that of T; a lifetime window covers all.</li>
  * </ul>
@@ -129,10 +132,12 @@ public final class FeatureOracle {
 
     /** The admitted events of each key of an entity, keys sorted, events in admission order. */
     public Map<String, List<ClickEvent>> eventsByKey(final FeatureSet set) {
+        final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
+        set.features().forEach(feature -> lookedAt.addAll(feature.eventTypes()));
         final Map<String, List<ClickEvent>> byKey = new TreeMap<>();
         for (final ClickEvent event : admitted) {
             final String key = set.entityDefinition().keyOf(event);
-            if (key != null) {
+            if (key != null && lookedAt.contains(event.getEventType())) {
                 byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(event);
             }
         }

@@ -1,7 +1,9 @@
 package io.rollstream.bench;
 
+import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
@@ -12,8 +14,8 @@ import java.util.Properties;
 /**
  * The Kafka Streams configuration every variant runs with, identical but for the application id,
  * the processing guarantee being measured and a variant's own overrides (see {@link StreamsApp}):
- * same threads, commit interval, record cache (Kafka's default), changelogs (on, as in
- * production) and RocksDB memory setter.
+ * same threads, commit interval, producer batch size (the service's), record cache (Kafka's
+ * default), changelogs (on, as in production) and RocksDB memory setter.
  */
 record StreamsSettings(String bootstrapServers, Path stateRoot, int streamThreads, Duration commitInterval,
                        long rocksDbMemoryBytes) {
@@ -28,6 +30,7 @@ record StreamsSettings(String bootstrapServers, Path stateRoot, int streamThread
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), FeatureStoreConfig.PRODUCER_BATCH_BYTES_DEFAULT);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
         props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, rocksDbMemoryBytes);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG), FirstRecordInterceptor.class.getName());

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -135,6 +136,8 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(FeatureStoreConfig.COMMIT_INTERVAL_MS));
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(FeatureStoreConfig.STANDBY_REPLICAS));
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
+                config.getInt(FeatureStoreConfig.PRODUCER_BATCH_BYTES));
         // Every store of the process shares one block cache and write-buffer budget.
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
         props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, config.getLong(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG));

@@ -1,12 +1,14 @@
 package io.rollstream.featurestore;
 
 import io.rollstream.featurestore.routing.ServingSettings;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +51,25 @@ class FeatureStoreConfigTest {
         assertThat(FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1)))
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
                 .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "h:1");
+    }
+
+    @Test
+    void shouldGiveTheStreamProducersLargeBatchesUnlessToldOtherwiseAndRefuseOnesOverARequest() {
+        final Map<String, String> required = Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r");
+        final String producerBatch = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+
+        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(required), "app", new HostInfo("h", 1)))
+                .containsEntry(producerBatch, 256 * 1024);
+        final Map<String, String> smaller = new HashMap<>(required);
+        smaller.put(FeatureStoreConfig.PRODUCER_BATCH_BYTES, "65536");
+        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(smaller), "app", new HostInfo("h", 1)))
+                .containsEntry(producerBatch, 65536);
+        final Map<String, String> tooLarge = new HashMap<>(required);
+        tooLarge.put(FeatureStoreConfig.PRODUCER_BATCH_BYTES, "4194304");
+        assertThatThrownBy(() -> new FeatureStoreConfig(tooLarge))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FeatureStoreConfig.PRODUCER_BATCH_BYTES);
     }
 
     @Test

@@ -47,8 +47,11 @@ import java.util.List;
  */
 public final class EntityStateCodec {
 
-    /** Part of every feature set's fingerprint, so a new format means new stores, rebuilt from the events topic. */
-    static final byte FORMAT = 3;
+    /**
+     * Part of every feature set's fingerprint, so a new format means new stores, rebuilt from the
+     * events topic. 4: features keeping the same state share one slot of a tile.
+     */
+    static final byte FORMAT = 4;
 
     /** Sealed tiles whose image has at least this many bytes may be stored under their own key. */
     public static final int DEFAULT_ALONE_BYTES = 128;

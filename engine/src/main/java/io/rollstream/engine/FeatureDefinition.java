@@ -9,6 +9,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -104,6 +105,14 @@ public final class FeatureDefinition {
 
     Object read(final DataInput in) throws IOException {
         return aggregation.read(in);
+    }
+
+    /**
+     * What identifies the feature's accumulator: features with equal state keys over tiles of one
+     * width share it (see {@link Aggregation#stateKey()}).
+     */
+    Object stateKey() {
+        return List.of(eventTypes, field == null ? "" : field.name(), aggregation.stateKey());
     }
 
     /** What identifies the definition's meaning: a change here is a new feature version. */

@@ -18,7 +18,8 @@ import java.util.zip.CRC32;
 
 /**
  * The features computed for one entity (user, item, ...), grouped by tile width so that one event
- * touches one tile per width, however many features share that width.
+ * touches one tile per width, however many features share that width; within a width, features
+ * that keep the same state share one accumulator.
  */
 public final class FeatureSet {
 
@@ -81,17 +82,21 @@ public final class FeatureSet {
         this.slotOf = new int[features.size()];
         final List<TileLayout> built = new ArrayList<>();
         for (final Map.Entry<Long, List<Integer>> entry : byWidth.entrySet()) {
-            final List<Integer> members = entry.getValue();
             long retention = 0;
-            final int[] slotFeatures = new int[members.size()];
-            for (int slot = 0; slot < members.size(); slot++) {
-                final int feature = members.get(slot);
-                slotFeatures[slot] = feature;
+            // One slot per distinct accumulator: features that keep the same state (the readings of
+            // sessions, say) share it, and the slot's first feature folds and stores it.
+            final Map<Object, Integer> slotOfState = new LinkedHashMap<>();
+            final List<Integer> slotFeatures = new ArrayList<>();
+            for (final int feature : entry.getValue()) {
+                final int slot = slotOfState.computeIfAbsent(features.get(feature).stateKey(), state -> {
+                    slotFeatures.add(feature);
+                    return slotFeatures.size() - 1;
+                });
                 layoutOf[feature] = built.size();
                 slotOf[feature] = slot;
                 retention = Math.max(retention, features.get(feature).window().lengthMs());
             }
-            built.add(new TileLayout(entry.getKey(), retention, slotFeatures));
+            built.add(new TileLayout(entry.getKey(), retention, slotFeatures.stream().mapToInt(Integer::intValue).toArray()));
         }
         this.layouts = List.copyOf(built);
         for (final FeatureDefinition feature : features) {

@@ -121,6 +121,38 @@ class FeatureEngineTest {
     }
 
     @Test
+    void shouldKeepOneSessionsAccumulatorPerTileForEveryReadingOfOneGapAndWidth() {
+        final FeatureSet sessions = FeaturesFile.parse("""
+                features:
+                  - name: session_events
+                    aggregation: {kind: session_events, gap_minutes: 30}
+                    windows: [24h]
+                  - name: session_seconds
+                    aggregation: {kind: session_duration, gap_minutes: 30}
+                    windows: [24h]
+                  - name: sessions
+                    aggregation: {kind: session_count, gap_minutes: 30}
+                    windows: [24h]
+                  - name: short_sessions
+                    aggregation: {kind: session_count, gap_minutes: 5}
+                    windows: [24h]
+                """, "test").entity("user").orElseThrow();
+        final FeatureEngine engine = new FeatureEngine(sessions);
+        final EntityState state = engine.newState();
+        for (final int minute : new int[] {0, 10, 20, 70, 71}) {
+            engine.fold(state, event("u1", EventType.CLICK, NOON.plus(Duration.ofMinutes(minute))));
+        }
+
+        assertThat(sessions.layouts()).hasSize(1);
+        assertThat(sessions.layouts().get(0).slots()).as("one for the 30-minute gap, one for the 5-minute gap").isEqualTo(2);
+        final FeatureVector vector = engine.read(state, NOON.plus(Duration.ofMinutes(80)).toEpochMilli());
+        assertThat(vector.get("session_events_24h")).isEqualTo(2L);
+        assertThat(vector.get("session_seconds_24h")).isEqualTo(60.0);
+        assertThat(vector.get("sessions_24h")).isEqualTo(2L);
+        assertThat(vector.get("short_sessions_24h")).isEqualTo(4L);
+    }
+
+    @Test
     void shouldReadZerosForAnEntityWithoutEvents() {
         final FeatureVector vector = engine.read(engine.newState(), NOON.toEpochMilli());
         assertThat(vector.found()).isFalse();

@@ -33,6 +33,16 @@ public interface Aggregation<A> {
         return result(accumulator);
     }
 
+    /**
+     * What the accumulator holds, apart from which events and field feed it: features whose
+     * aggregations have equal state keys, with the same event types and field, over tiles of the same
+     * width, share one accumulator per tile (folded once, stored once) and differ only in how they
+     * read it. By default every aggregation keeps a state of its own.
+     */
+    default Object stateKey() {
+        return this;
+    }
+
     void write(A accumulator, DataOutput out) throws IOException;
 
     A read(DataInput in) throws IOException;

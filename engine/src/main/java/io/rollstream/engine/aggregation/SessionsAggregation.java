@@ -144,6 +144,15 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
         return current ? (accumulator.ends[latest] - accumulator.starts[latest]) / 1000.0 : 0.0;
     }
 
+    /** The three readings keep the same sessions: one accumulator serves all of them (for one gap). */
+    @Override
+    public Object stateKey() {
+        return new SessionsState(gapMs);
+    }
+
+    private record SessionsState(long gapMs) {
+    }
+
     @Override
     public void write(final Sessions accumulator, final DataOutput out) throws IOException {
         VarInts.writeVarLong(out, accumulator.size);

@@ -2,8 +2,9 @@ package io.rollstream.engine.tile;
 
 /**
  * The features that share one tile width: each tile of this width holds one accumulator slot per
- * feature, in {@code slotFeatures} order. Tiles are kept for {@code retentionMs}, the longest
- * window among those features.
+ * distinct state among them; {@code slotFeatures[slot]} is the feature that folds and stores the
+ * slot (features keeping the same state read the same slot). Tiles are kept for
+ * {@code retentionMs}, the longest window among those features.
  */
 public record TileLayout(long widthMs, long retentionMs, int[] slotFeatures) {
 

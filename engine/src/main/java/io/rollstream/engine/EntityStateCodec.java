@@ -33,7 +33,8 @@ import java.util.List;
  *        per layout: inlineTiles:varint  aloneTiles:varint
  *                    per alone tile: tileNumber:varint (zigzag for the first, then delta)
  *                    per inline tile: tileNumber:varint (likewise)  imageLength:varint  image
- * tile image: bitmap:byte[ceil(slots/8)]  then each present slot's accumulator
+ * tile image: bitmap:byte[ceil(slots/8)]  then each present slot's accumulator (event times in it may
+ *             be written relative to the tile's start: Aggregation#write(acc, out, tileStart))
  * </pre>
  *
  * <p>The head names the tiles stored alone that belong to it, and records are written tiles
@@ -49,9 +50,10 @@ public final class EntityStateCodec {
 
     /**
      * Part of every feature set's fingerprint, so a new format means new stores, rebuilt from the
-     * events topic. 4: features keeping the same state share one slot of a tile.
+     * events topic. 4: features keeping the same state share one slot of a tile. 5: sessions
+     * written relative to their tile's start.
      */
-    static final byte FORMAT = 4;
+    static final byte FORMAT = 5;
 
     /** Sealed tiles whose image has at least this many bytes may be stored under their own key. */
     public static final int DEFAULT_ALONE_BYTES = 128;
@@ -123,7 +125,7 @@ public final class EntityStateCodec {
             for (int t = 0; t < series.size(); t++) {
                 byte[] image = series.imageAt(t);
                 if (image == null) {
-                    image = encodeTile(layouts.get(l), series.slotsAt(t));
+                    image = encodeTile(layouts.get(l), series.startAt(t), series.slotsAt(t));
                     series.setImage(t, image);
                     if (series.isStoredAlone(t)) {
                         writeAlone(out, l, series, t, image);
@@ -233,7 +235,7 @@ public final class EntityStateCodec {
         return head.toByteArray();
     }
 
-    private byte[] encodeTile(final TileLayout layout, final Object[] slots) {
+    private byte[] encodeTile(final TileLayout layout, final long tileStart, final Object[] slots) {
         final ByteWriter out = tileWriter;
         out.reset();
         final List<FeatureDefinition> features = featureSet.features();
@@ -250,7 +252,7 @@ public final class EntityStateCodec {
             }
             for (int s = 0; s < slots.length; s++) {
                 if (slots[s] != null) {
-                    features.get(layout.slotFeatures()[s]).write(slots[s], out);
+                    features.get(layout.slotFeatures()[s]).write(slots[s], out, tileStart);
                 }
             }
         } catch (final IOException e) {
@@ -343,7 +345,7 @@ public final class EntityStateCodec {
                     if (start <= previousStart || (nextNamed < alone && named[nextNamed].tileStart() == start)) {
                         throw corrupt(head, "two tiles start at " + start + " in layout " + l);
                     }
-                    series.append(start, decodeTile(layout, head, offset, length),
+                    series.append(start, decodeTile(layout, start, head, offset, length),
                             keepImages ? Arrays.copyOfRange(head, offset, offset + length) : null, false);
                     previousStart = start;
                 }
@@ -362,12 +364,13 @@ public final class EntityStateCodec {
         if (tile.tileStart() <= previousStart) {
             throw new IOException("tiles out of order at " + tile.tileStart());
         }
-        series.append(tile.tileStart(), decodeTile(layout, tile.image(), 0, tile.image().length),
+        series.append(tile.tileStart(), decodeTile(layout, tile.tileStart(), tile.image(), 0, tile.image().length),
                 keepImages ? WRITTEN_ALONE : null, true);
         return tile.tileStart();
     }
 
-    private Object[] decodeTile(final TileLayout layout, final byte[] data, final int offset, final int length)
+    private Object[] decodeTile(final TileLayout layout, final long tileStart, final byte[] data, final int offset,
+                                final int length)
             throws IOException {
         final ByteReader in = new ByteReader(data, offset, length);
         final int bitmapBytes = (layout.slots() + 7) / 8;
@@ -377,7 +380,7 @@ public final class EntityStateCodec {
         final Object[] slots = new Object[layout.slots()];
         for (int s = 0; s < slots.length; s++) {
             if ((bitmap[s >>> 3] & (1 << (s & 7))) != 0) {
-                slots[s] = features.get(layout.slotFeatures()[s]).read(in);
+                slots[s] = features.get(layout.slotFeatures()[s]).read(in, tileStart);
             }
         }
         if (in.remaining() != 0) {

@@ -99,12 +99,12 @@ public final class FeatureDefinition {
         return aggregation.result(accumulator, asOf);
     }
 
-    void write(final Object accumulator, final DataOutput out) throws IOException {
-        aggregation.write(accumulator, out);
+    void write(final Object accumulator, final DataOutput out, final long tileStartMs) throws IOException {
+        aggregation.write(accumulator, out, tileStartMs);
     }
 
-    Object read(final DataInput in) throws IOException {
-        return aggregation.read(in);
+    Object read(final DataInput in, final long tileStartMs) throws IOException {
+        return aggregation.read(in, tileStartMs);
     }
 
     /**

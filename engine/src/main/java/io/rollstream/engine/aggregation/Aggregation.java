@@ -46,4 +46,18 @@ public interface Aggregation<A> {
     void write(A accumulator, DataOutput out) throws IOException;
 
     A read(DataInput in) throws IOException;
+
+    /**
+     * Writes the accumulator of a tile that starts at {@code tileStartMs}: an aggregation that keeps
+     * event times may write them relative to it, in fewer bytes (a time within a tile is a few bytes,
+     * an epoch millisecond six or eight). By default the tile start is not used.
+     */
+    default void write(final A accumulator, final DataOutput out, final long tileStartMs) throws IOException {
+        write(accumulator, out);
+    }
+
+    /** Reads what {@link #write(Object, DataOutput, long)} wrote for a tile starting at {@code tileStartMs}. */
+    default A read(final DataInput in, final long tileStartMs) throws IOException {
+        return read(in);
+    }
 }

@@ -155,12 +155,26 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
 
     @Override
     public void write(final Sessions accumulator, final DataOutput out) throws IOException {
+        write(accumulator, out, 0);
+    }
+
+    @Override
+    public Sessions read(final DataInput in) throws IOException {
+        return read(in, 0);
+    }
+
+    /**
+     * Times as deltas: the first start from the tile's start (a few bytes, where an epoch
+     * millisecond took eight: sessions were half of a typical user's stored state), each later
+     * start from the previous end, each end from its start.
+     */
+    @Override
+    public void write(final Sessions accumulator, final DataOutput out, final long tileStartMs) throws IOException {
         VarInts.writeVarLong(out, accumulator.size);
         long previousEnd = 0;
         for (int i = 0; i < accumulator.size; i++) {
-            // Times as deltas: the start from the previous end, the end from the start.
             if (i == 0) {
-                out.writeLong(accumulator.starts[i]);
+                VarInts.writeZigZagLong(out, accumulator.starts[i] - tileStartMs);
             } else {
                 VarInts.writeVarLong(out, accumulator.starts[i] - previousEnd);
             }
@@ -171,13 +185,13 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
     }
 
     @Override
-    public Sessions read(final DataInput in) throws IOException {
+    public Sessions read(final DataInput in, final long tileStartMs) throws IOException {
         final Sessions sessions = new Sessions();
         final int size = (int) VarInts.readVarLong(in);
         sessions.ensureCapacity(size);
         long previousEnd = 0;
         for (int i = 0; i < size; i++) {
-            final long start = i == 0 ? in.readLong() : previousEnd + VarInts.readVarLong(in);
+            final long start = i == 0 ? tileStartMs + VarInts.readZigZagLong(in) : previousEnd + VarInts.readVarLong(in);
             sessions.starts[i] = start;
             sessions.ends[i] = start + VarInts.readVarLong(in);
             sessions.events[i] = VarInts.readVarLong(in);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,30 @@ class SessionsAggregationTest {
                 NOON.plus(Duration.ofMinutes(25)), NOON.plus(Duration.ofMinutes(52)));
         final SessionsAggregation.Sessions sessions = roundTrip(events, fold(events, times));
         assertThat(events.result(sessions, NOON.plus(Duration.ofMinutes(90)).toEpochMilli())).isEqualTo(4L);
+    }
+
+    @Test
+    void shouldWriteTimesRelativeToTheTileStartInAFewBytesAndReadThemBackExactly() throws IOException {
+        final SessionsAggregation count = new SessionsAggregation(SessionsAggregation.Reading.COUNT, GAP_MINUTES);
+        final long tileStart = NOON.toEpochMilli();
+        final SessionsAggregation.Sessions sessions = fold(count, List.of(NOON.plusMillis(754_321),
+                NOON.plus(Duration.ofMinutes(50)), NOON.minusMillis(1)));
+
+        final ByteArrayOutputStream relative = new ByteArrayOutputStream();
+        count.write(sessions, new DataOutputStream(relative), tileStart);
+        final ByteArrayOutputStream absolute = new ByteArrayOutputStream();
+        count.write(sessions, new DataOutputStream(absolute));
+        final SessionsAggregation.Sessions read = count.read(
+                new DataInputStream(new ByteArrayInputStream(relative.toByteArray())), tileStart);
+
+        assertThat(relative.size()).as("a first start a millisecond before the tile costs one byte, not eight")
+                .isLessThanOrEqualTo(absolute.size() - 5);
+        assertThat(Arrays.copyOf(read.starts, read.size)).containsExactly(Arrays.copyOf(sessions.starts, sessions.size));
+        assertThat(Arrays.copyOf(read.ends, read.size)).containsExactly(Arrays.copyOf(sessions.ends, sessions.size));
+        assertThat(Arrays.copyOf(read.events, read.size)).containsExactly(Arrays.copyOf(sessions.events, sessions.size));
+        assertThat(count.read(new DataInputStream(new ByteArrayInputStream(relative.toByteArray())), tileStart + 1).starts[0])
+                .as("read against another tile start: shifted, so the codec must pass the tile's own")
+                .isEqualTo(sessions.starts[0] + 1);
     }
 
     @Test

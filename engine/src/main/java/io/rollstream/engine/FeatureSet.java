@@ -7,6 +7,7 @@ import io.rollstream.schemas.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,8 +33,8 @@ public final class FeatureSet {
     private final int[] slotOf;
     private final Duration allowedLateness;
     private final int fingerprint;
-    /** By event type ordinal: whether any feature of the set looks at events of that type. */
-    private final boolean[] looksAtType = new boolean[EventType.values().length];
+    /** The event types at least one feature of the set looks at. */
+    private final Set<EventType> eventTypes = EnumSet.noneOf(EventType.class);
 
     public FeatureSet(final EntityDefinition entity, final List<FeatureDefinition> features) {
         this(entity, features, List.of(), null);
@@ -100,9 +101,7 @@ public final class FeatureSet {
         }
         this.layouts = List.copyOf(built);
         for (final FeatureDefinition feature : features) {
-            for (final EventType type : feature.eventTypes()) {
-                looksAtType[type.ordinal()] = true;
-            }
+            eventTypes.addAll(feature.eventTypes());
         }
 
         // Without a finite window every event, however old, still changes a lifetime feature.
@@ -140,18 +139,12 @@ public final class FeatureSet {
      * in, stored, or moved to the entity's partition.
      */
     public boolean looksAt(final ClickEvent event) {
-        return looksAtType[event.getEventType().ordinal()];
+        return eventTypes.contains(event.getEventType());
     }
 
     /** The event types at least one feature of the set looks at. */
     public Set<EventType> eventTypes() {
-        final Set<EventType> types = EnumSet.noneOf(EventType.class);
-        for (final EventType type : EventType.values()) {
-            if (looksAtType[type.ordinal()]) {
-                types.add(type);
-            }
-        }
-        return types;
+        return Collections.unmodifiableSet(eventTypes);
     }
 
     public Duration allowedLateness() {

@@ -24,6 +24,14 @@ public sealed interface DerivedFeature permits DerivedFeature.Ratio, DerivedFeat
      */
     Object compute(Map<String, Object> values, long asOf, long newestEventTime);
 
+    /**
+     * Whether the value moves with the read instant itself, not only with the features it reads
+     * (seconds since an event does; a ratio does not).
+     */
+    default boolean dependsOnReadTime() {
+        return false;
+    }
+
     default String signature() {
         return getClass().getSimpleName() + ':' + name() + inputs();
     }
@@ -72,6 +80,11 @@ public sealed interface DerivedFeature permits DerivedFeature.Ratio, DerivedFeat
                 return null;
             }
             return Math.max(0, asOf - since) / 1000.0;
+        }
+
+        @Override
+        public boolean dependsOnReadTime() {
+            return true;
         }
     }
 }

@@ -99,6 +99,10 @@ public final class FeatureDefinition {
         return aggregation.result(accumulator, asOf);
     }
 
+    long resultHoldsUntil(final Object accumulator, final long asOf) {
+        return aggregation.resultHoldsUntil(accumulator, asOf);
+    }
+
     void write(final Object accumulator, final DataOutput out, final long tileStartMs) throws IOException {
         aggregation.write(accumulator, out, tileStartMs);
     }

@@ -77,13 +77,14 @@ public final class FeatureEngine {
     public FeatureVector read(final EntityState state, final long asOf) {
         final List<FeatureDefinition> features = featureSet.features();
         final Map<String, Object> values = new LinkedHashMap<>(features.size() * 2);
+        final long[] holdsUntil = {Long.MAX_VALUE};
         for (int f = 0; f < features.size(); f++) {
-            values.put(features.get(f).name(), readOne(state, f, asOf));
+            values.put(features.get(f).name(), readOne(state, f, asOf, holdsUntil));
         }
         for (final DerivedFeature derived : featureSet.derived()) {
             values.put(derived.name(), derived.compute(values, asOf, state.newestEventTime()));
         }
-        return new FeatureVector(asOf, state.newestEventTime(), values);
+        return new FeatureVector(asOf, state.newestEventTime(), values, holdsUntil[0]);
     }
 
     /**
@@ -105,9 +106,10 @@ public final class FeatureEngine {
             }
         }
         final Map<String, Object> values = new LinkedHashMap<>(needed.size() * 2);
+        final long[] holdsUntil = {Long.MAX_VALUE};
         for (int f = 0; f < features.size(); f++) {
             if (needed.remove(features.get(f).name())) {
-                values.put(features.get(f).name(), readOne(state, f, asOf));
+                values.put(features.get(f).name(), readOne(state, f, asOf, holdsUntil));
             }
         }
         for (int d = 0; d < allDerived.size(); d++) {
@@ -120,31 +122,43 @@ public final class FeatureEngine {
         if (!needed.isEmpty()) {
             throw new IllegalArgumentException("no such feature of '" + featureSet.entity() + "': " + new TreeSet<>(needed));
         }
-        return new FeatureVector(asOf, state.newestEventTime(), values);
+        return new FeatureVector(asOf, state.newestEventTime(), values, holdsUntil[0]);
     }
 
-    private Object readOne(final EntityState state, final int featureIndex, final long asOf) {
+    /**
+     * One feature at {@code asOf}; lowers {@code holdsUntil[0]} to the first later instant at which
+     * it could read differently: the oldest tile it merged leaves the window at its start plus one
+     * tile width plus the window's length; a tile ahead of {@code asOf} (an event from the future)
+     * enters at its start; and the aggregation may say when its result moves by itself.
+     */
+    private Object readOne(final EntityState state, final int featureIndex, final long asOf, final long[] holdsUntil) {
         final FeatureDefinition feature = featureSet.features().get(featureIndex);
         final int layoutIndex = featureSet.layoutOf(featureIndex);
         final int slot = featureSet.slotOf(featureIndex);
         final TileLayout layout = layouts.get(layoutIndex);
         final TileSeries series = state.series(layoutIndex);
-        final long oldestStart = layout.tileStart(asOf - feature.window().lengthMs());
+        final long lengthMs = feature.window().lengthMs();
+        final long oldestStart = layout.tileStart(asOf - lengthMs);
         final Object merged = feature.newAccumulator();
+        long until = holdsUntil[0];
         // Tiles from the one holding (asOf - length) up to asOf: the window plus under one tile width.
         for (int i = series.size() - 1; i >= 0; i--) {
             final long start = series.startAt(i);
             if (start < oldestStart) {
                 break;
             }
-            if (start > asOf) {
+            final Object partial = series.slotsAt(i)[slot];
+            if (partial == null) {
                 continue;
             }
-            final Object partial = series.slotsAt(i)[slot];
-            if (partial != null) {
-                feature.merge(merged, partial);
+            if (start > asOf) {
+                until = Math.min(until, start);
+                continue;
             }
+            feature.merge(merged, partial);
+            until = Math.min(until, start + layout.widthMs() + lengthMs);
         }
+        holdsUntil[0] = Math.min(until, feature.resultHoldsUntil(merged, asOf));
         return feature.result(merged, asOf);
     }
 }

@@ -34,6 +34,15 @@ public interface Aggregation<A> {
     }
 
     /**
+     * The first instant after {@code asOf} at which {@link #result(Object, long)} of this same
+     * accumulator may read differently from its value at {@code asOf}; {@link Long#MAX_VALUE} when it
+     * cannot (the default: most results do not depend on the read instant).
+     */
+    default long resultHoldsUntil(final A accumulator, final long asOf) {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * What the accumulator holds, apart from which events and field feed it: features whose
      * aggregations have equal state keys, with the same event types and field, over tiles of the same
      * width, share one accumulator per tile (folded once, stored once) and differ only in how they

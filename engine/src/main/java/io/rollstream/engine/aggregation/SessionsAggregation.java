@@ -144,6 +144,16 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
         return current ? (accumulator.ends[latest] - accumulator.starts[latest]) / 1000.0 : 0.0;
     }
 
+    /** A current session stops being current once the gap has passed since its last event. */
+    @Override
+    public long resultHoldsUntil(final Sessions accumulator, final long asOf) {
+        final int latest = accumulator.size - 1;
+        if (reading == Reading.COUNT || latest < 0 || asOf - accumulator.ends[latest] > gapMs) {
+            return Long.MAX_VALUE;
+        }
+        return accumulator.ends[latest] + gapMs + 1;
+    }
+
     /** The three readings keep the same sessions: one accumulator serves all of them (for one gap). */
     @Override
     public Object stateKey() {

@@ -11,6 +11,7 @@ import io.rollstream.topologies.admission.AdmissionProcessorSupplier;
 import io.rollstream.topologies.admission.SeenEventIdsStoreBuilder;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
+import io.rollstream.topologies.features.EntityWriteListener;
 import io.rollstream.topologies.ingest.EventValidator;
 import io.rollstream.topologies.ingest.IngestProcessorSupplier;
 import io.rollstream.topologies.ingest.OwnerPartition;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -71,13 +73,17 @@ public final class RollstreamTopology {
      *
      * @param cachedEntitiesPerStore entities each store of each task keeps as live objects
      *                               ({@link EntityStateStoreBuilder#DEFAULT_CACHED_ENTITIES} by default)
+     * @param writeListeners         by entity store name ({@link #storeName}), who is told of the
+     *                               store's writes ({@link EntityWriteListener#NONE} by default)
      */
     public record Settings(FeatureCatalog catalog, Duration maxFutureSkew, int eventPartitions,
-                           Supplier<Deserializer<ClickEvent>> eventDeserializers, int cachedEntitiesPerStore) {
+                           Supplier<Deserializer<ClickEvent>> eventDeserializers, int cachedEntitiesPerStore,
+                           Function<String, EntityWriteListener> writeListeners) {
         public Settings {
             Objects.requireNonNull(catalog, "catalog");
             Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
             Objects.requireNonNull(eventDeserializers, "eventDeserializers");
+            Objects.requireNonNull(writeListeners, "writeListeners");
             if (cachedEntitiesPerStore < 1) {
                 throw new IllegalArgumentException("cachedEntitiesPerStore must be at least 1, was " + cachedEntitiesPerStore);
             }
@@ -87,6 +93,12 @@ public final class RollstreamTopology {
                         final Supplier<Deserializer<ClickEvent>> eventDeserializers) {
             this(catalog, maxFutureSkew, eventPartitions, eventDeserializers,
                     EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES);
+        }
+
+        public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
+                        final Supplier<Deserializer<ClickEvent>> eventDeserializers, final int cachedEntitiesPerStore) {
+            this(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore,
+                    store -> EntityWriteListener.NONE);
         }
     }
 
@@ -140,7 +152,7 @@ public final class RollstreamTopology {
         topology.addSink(ADMIT_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
                 ADMIT);
         for (final FeatureSet set : userKeyed) {
-            addEntity(topology, set, ADMIT, settings.cachedEntitiesPerStore());
+            addEntity(topology, set, ADMIT, settings);
         }
 
         for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
@@ -160,19 +172,19 @@ public final class RollstreamTopology {
                     new IngestProcessorSupplier.Children(entities, deadLetters, null)), source);
             topology.addSink(deadLetters, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(), decode);
             for (final FeatureSet set : field.getValue()) {
-                addEntity(topology, set, decode, settings.cachedEntitiesPerStore());
+                addEntity(topology, set, decode, settings);
             }
         }
         return topology;
     }
 
     private static void addEntity(final Topology topology, final FeatureSet set, final String parent,
-                                  final int cachedEntities) {
+                                  final Settings settings) {
         final String processor = processorName(set);
         final String store = storeName(set);
         topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(new FeatureEngine(set), store), parent);
-        topology.addStateStore(new EntityStateStoreBuilder(store, set, cachedEntities),
-                processor);
+        topology.addStateStore(new EntityStateStoreBuilder(store, set, settings.cachedEntitiesPerStore(),
+                Objects.requireNonNull(settings.writeListeners().apply(store), "no write listener for " + store)), processor);
     }
 
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> dedupeIndex() {

@@ -28,7 +28,9 @@ import java.util.Map;
  *
  * <p>Only the thread that writes (the stream thread owning the task) sees the objects. Reads from
  * any other thread — interactive queries — go to the records and see the state as of the last
- * flush, at most a commit interval old, never an object being modified.
+ * flush, at most a commit interval old, never an object being modified. An
+ * {@link EntityWriteListener} hears of each key once its records are written, and of every moment
+ * the records may change beneath this store (open, cache cleared, close).
  */
 final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, String, EntityState>
         implements KeyValueStore<String, EntityState> {
@@ -49,12 +51,19 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
 
     private final int maxEntries;
     private final EntityRecordStore records;
+    private final EntityWriteListener listener;
     private final LinkedHashMap<String, Cached> cache;
     private final List<Cached> dirty = new ArrayList<>();
     private volatile Thread writer;
 
     EntityStateCacheStore(final KeyValueStore<Bytes, byte[]> wrapped, final FeatureSet featureSet, final int maxEntries) {
+        this(wrapped, featureSet, maxEntries, EntityWriteListener.NONE);
+    }
+
+    EntityStateCacheStore(final KeyValueStore<Bytes, byte[]> wrapped, final FeatureSet featureSet, final int maxEntries,
+                          final EntityWriteListener listener) {
         super(wrapped);
+        this.listener = listener;
         if (maxEntries < 1) {
             throw new IllegalArgumentException("an entity store caches at least 1 entity, was asked for " + maxEntries);
         }
@@ -70,6 +79,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
                     final EntityRecordStore.Batch batch = records.newBatch();
                     addTo(batch, eldest.getValue());
                     batch.write();
+                    listener.written(eldest.getKey());
                 }
                 return true;
             }
@@ -81,6 +91,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         cache.clear();
         dirty.clear();
         writer = Thread.currentThread();
+        listener.reset();
         super.init(context, root);
     }
 
@@ -152,6 +163,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         final EntityRecordStore.Batch batch = records.newBatch();
         batch.addDeletion(key);
         batch.write();
+        listener.written(key);
         return previous;
     }
 
@@ -173,6 +185,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         cache.clear();
         dirty.clear();
         super.clearCache();
+        listener.reset();
     }
 
     private void writeDirty() {
@@ -180,13 +193,19 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
             return;
         }
         final EntityRecordStore.Batch batch = records.newBatch();
+        final List<String> written = new ArrayList<>(dirty.size());
         for (final Cached entry : dirty) {
+            // Not dirty any more: it left the cache and was written (and told) then.
             if (entry.dirty) {
                 addTo(batch, entry);
+                written.add(entry.key);
             }
         }
         dirty.clear();
         batch.write();
+        for (final String key : written) {
+            listener.written(key);
+        }
     }
 
     private static void addTo(final EntityRecordStore.Batch batch, final Cached entry) {
@@ -205,6 +224,7 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         cache.clear();
         dirty.clear();
         super.close();
+        listener.reset();
     }
 
     // Range reads are for interactive queries and tools: they see the last flushed state.

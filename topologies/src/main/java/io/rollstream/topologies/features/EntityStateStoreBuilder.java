@@ -9,6 +9,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Builds an entity's state store: head and tile records in RocksDB with a changelog
@@ -27,8 +28,15 @@ public final class EntityStateStoreBuilder implements StoreBuilder<KeyValueStore
     private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
     private final FeatureSet featureSet;
     private final int cachedEntities;
+    private final EntityWriteListener listener;
 
     public EntityStateStoreBuilder(final String name, final FeatureSet featureSet, final int cachedEntities) {
+        this(name, featureSet, cachedEntities, EntityWriteListener.NONE);
+    }
+
+    /** @param listener told of every write to the records of the stores built, from every task */
+    public EntityStateStoreBuilder(final String name, final FeatureSet featureSet, final int cachedEntities,
+                                   final EntityWriteListener listener) {
         if (featureSet.layouts().size() > EntityStoreKeys.MAX_LAYOUTS) {
             throw new IllegalArgumentException("entity '" + featureSet.entity() + "' has " + featureSet.layouts().size()
                     + " tile widths; a store holds at most " + EntityStoreKeys.MAX_LAYOUTS);
@@ -37,6 +45,7 @@ public final class EntityStateStoreBuilder implements StoreBuilder<KeyValueStore
                 Serdes.ByteArray());
         this.featureSet = featureSet;
         this.cachedEntities = cachedEntities;
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -63,7 +72,7 @@ public final class EntityStateStoreBuilder implements StoreBuilder<KeyValueStore
 
     @Override
     public KeyValueStore<String, EntityState> build() {
-        return new EntityStateCacheStore(inner.build(), featureSet, cachedEntities);
+        return new EntityStateCacheStore(inner.build(), featureSet, cachedEntities, listener);
     }
 
     @Override

@@ -111,6 +111,35 @@ class EntityStateCacheStoreTest {
     }
 
     @Test
+    void shouldTellItsListenerOfEveryKeyOnlyAfterItsRecordsAreWrittenAndOfEveryReset() throws Exception {
+        final List<String> told = new ArrayList<>();
+        final EntityStateCacheStore store = new EntityStateCacheStore(records, user, 1, new EntityWriteListener() {
+            @Override
+            public void written(final String key) {
+                // What a reader would see at this moment: the records are already there.
+                told.add(key + "@" + (records.get(EntityStoreKeys.head(key)) == null ? "absent" : "stored"));
+            }
+
+            @Override
+            public void reset() {
+                told.add("reset");
+            }
+        });
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        final Random random = new Random(3);
+        process(store, "a", event(random, "a", START));
+        process(store, "b", event(random, "b", START));
+        assertThat(told).as("a left the cache of one: written then").containsExactly("reset", "a@stored");
+        store.flushCache();
+        assertThat(told).containsExactly("reset", "a@stored", "b@stored");
+        store.delete("a");
+        store.clearCache();
+        store.close();
+
+        assertThat(told).containsExactly("reset", "a@stored", "b@stored", "a@absent", "reset", "reset");
+    }
+
+    @Test
     void shouldReplaceEveryRecordWhenGivenAStateItDidNotHandOut() throws Exception {
         final EntityStateCacheStore store = open(10);
         final Random random = new Random(2);

@@ -56,6 +56,7 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final String FORWARD_TIMEOUT_MS = "rollstream.serving.forward-timeout.ms";
     public static final String BATCH_MAX_IDS = "rollstream.serving.batch.max-ids";
     public static final String LAG_REFRESH_MS = "rollstream.serving.lag-refresh.ms";
+    public static final String ANSWER_CACHE_BYTES = "rollstream.serving.answer-cache.bytes";
 
     /** Includes the RocksDB memory budget ({@link BoundedMemoryRocksDBConfig}), declared beside its setter. */
     public static final ConfigDef DEFINITION = new ConfigDef(BoundedMemoryRocksDBConfig.CONFIG_DEF)
@@ -118,7 +119,12 @@ public final class FeatureStoreConfig extends AbstractConfig {
                     "The most ids one POST /v1/features/{entity}:batch may ask for; more is answered 413.")
             .define(LAG_REFRESH_MS, Type.LONG, 1_000L, Range.between(50, 60_000), Importance.LOW,
                     "How often an instance measures how far its local stores are behind their changelogs (one "
-                            + "ListOffsets request to the brokers); standby reads are judged by the latest measure.");
+                            + "ListOffsets request to the brokers); standby reads are judged by the latest measure.")
+            .define(ANSWER_CACHE_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
+                    "Bytes of single-get answers (all features) an instance keeps, on the Java heap, to answer the same "
+                            + "key again without reading the store: an answer is dropped as soon as the key's state is "
+                            + "written or a window edge or session end would change it, and all of them when a task "
+                            + "moves. Never more than a quarter of the heap (-Xmx); 0 keeps none.");
 
     public FeatureStoreConfig(final Map<?, ?> values) {
         super(DEFINITION, values, false);
@@ -142,6 +148,11 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public ServingSettings serving() {
         return new ServingSettings(getLong(MAX_STANDBY_LAG_RECORDS), Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS)),
                 Duration.ofMillis(getLong(FORWARD_TIMEOUT_MS)), getInt(BATCH_MAX_IDS));
+    }
+
+    /** {@value #ANSWER_CACHE_BYTES}, at most a quarter of this JVM's heap. */
+    public long answerCacheBytes() {
+        return Math.min(getLong(ANSWER_CACHE_BYTES), Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** The raw Kafka settings given with the {@value #KAFKA_PREFIX} prefix, prefix removed. */

@@ -2,6 +2,9 @@ package io.rollstream.featurestore;
 
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.catalog.FeatureCatalog;
+import io.rollstream.featurestore.answers.AnswerCache;
+import io.rollstream.featurestore.answers.AnswerTemplate;
+import io.rollstream.featurestore.answers.CacheBudget;
 import io.rollstream.featurestore.http.FeatureHttpServer;
 import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
 import io.rollstream.featurestore.routing.ServingSettings;
@@ -14,6 +17,8 @@ import io.rollstream.schemas.registry.RestSchemaRegistryClient;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
+import io.rollstream.topologies.features.EntityStateStoreBuilder;
+import io.rollstream.topologies.features.EntityWriteListener;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,6 +50,8 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureStoreService.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
+    /** What anchors the windows of reads, and what a kept answer's expiry is judged by. */
+    private static final Clock CLOCK = Clock.systemUTC();
 
     private final FeatureStoreConfig config;
     private final String applicationId;
@@ -69,8 +76,20 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         }
 
         final SchemaRegistryClient registry = RestSchemaRegistryClient.builder(config.getString(FeatureStoreConfig.REGISTRY_URL)).build();
+        // The stores tell each entity's answer cache what they write, so a kept answer never outlives its state.
+        final CacheBudget answerBudget = new CacheBudget(config.answerCacheBytes());
+        final Map<String, ServedEntity> byEntity = new LinkedHashMap<>();
+        final Map<String, EntityWriteListener> writeListeners = new HashMap<>();
+        for (final FeatureSet set : catalog.entities()) {
+            final String store = RollstreamTopology.storeName(set);
+            final AnswerCache<AnswerTemplate> answers = answerBudget.isOff() ? null : new AnswerCache<>(answerBudget, CLOCK);
+            byEntity.put(set.entity(), ServedEntity.of(set, store, answers));
+            writeListeners.put(store, answers == null ? EntityWriteListener.NONE : answers);
+        }
+        this.entities = Map.copyOf(byEntity);
         final Topology topology = RollstreamTopology.build(new RollstreamTopology.Settings(catalog,
-                config.maxFutureSkew(), partitions, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class)));
+                config.maxFutureSkew(), partitions, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class),
+                EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES, writeListeners::get));
         this.applicationId = applicationId(config, catalog);
 
         this.http = FeatureHttpServer.bind(config.getString(FeatureStoreConfig.HTTP_HOST),
@@ -85,15 +104,15 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
             LOG.error("Stream thread failed; replacing it and resuming from the last commit", error);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        final Map<String, ServedEntity> byEntity = new LinkedHashMap<>();
-        for (final FeatureSet set : catalog.entities()) {
-            byEntity.put(set.entity(), ServedEntity.of(set, RollstreamTopology.storeName(set)));
-        }
-        this.entities = Map.copyOf(byEntity);
         final ServingSettings serving = config.serving();
         this.replicas = new StreamsReplicas(streams, Duration.ofMillis(config.getLong(FeatureStoreConfig.LAG_REFRESH_MS)));
         this.peers = new PeerClient(serving.forwardTimeout());
         this.router = new FeatureRouter(self, serving, replicas, peers);
+        for (final ServedEntity entity : entities.values()) {
+            if (entity.answers() != null) {
+                router.metrics().watch(entity.name(), entity.answers());
+            }
+        }
     }
 
     /**
@@ -110,7 +129,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
             throws IOException {
         final FeatureStoreService service = new FeatureStoreService(config, catalog);
         service.streams.start();
-        service.http.start(service, Clock.systemUTC());
+        service.http.start(service, CLOCK);
         LOG.info("Feature store serving {} ({} features of {}; application {}, {} with {} stream threads)", service.uri(),
                 catalog.featureCount(), catalog.byEntity().keySet(), service.applicationId,
                 config.getString(FeatureStoreConfig.PROCESSING_GUARANTEE), config.getInt(FeatureStoreConfig.STREAM_THREADS));

@@ -2,7 +2,9 @@ package io.rollstream.featurestore.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rollstream.engine.DerivedFeature;
 import io.rollstream.engine.FeatureVector;
+import io.rollstream.featurestore.answers.AnswerTemplate;
 import io.rollstream.featurestore.query.FeatureNames;
 import io.rollstream.featurestore.query.FeatureSelection;
 import io.rollstream.featurestore.query.ServedResult;
@@ -41,6 +43,30 @@ final class FeatureJson {
         return out.toByteArray();
     }
 
+    /**
+     * {@link #single} for a result read here, as a template whose {@code as_of} and read-time features
+     * can be filled for a later instant; null when it cannot be one.
+     *
+     * @param readTime the entity's {@linkplain AnswerTemplate#readTimeFeatures read-time features}
+     */
+    static AnswerTemplate singleTemplate(final String entity, final long asOf, final ServedResult.Local result,
+                                         final FeatureSelection selection, final Map<String, DerivedFeature> readTime) {
+        if (!selection.all()) {
+            throw new IllegalArgumentException("a template answers all features; this selection is " + selection.names());
+        }
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 32 * result.vector().values().size());
+        final AnswerTemplate.Recorder holes = new AnswerTemplate.Recorder(out, readTime);
+        try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("entity", entity);
+            writeLocal(json, result, selection, Instant.ofEpochMilli(asOf).toString(), holes);
+            json.writeEndObject();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return holes.build(out.toByteArray(), result.vector().holdsUntil());
+    }
+
     static byte[] batch(final String entity, final long asOf, final List<ServedResult> results,
                         final FeatureSelection selection) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + results.size() * (256 + 32 * selection.names().size()));
@@ -66,7 +92,7 @@ final class FeatureJson {
     private static void writeResult(final JsonGenerator json, final ServedResult result, final FeatureSelection selection,
                                     final String asOf) throws IOException {
         switch (result) {
-            case ServedResult.Local local -> writeLocal(json, local, selection, asOf);
+            case ServedResult.Local local -> writeLocal(json, local, selection, asOf, null);
             case ServedResult.Relayed relayed -> {
                 for (final Map.Entry<String, JsonNode> field : relayed.json().properties()) {
                     json.writeFieldName(field.getKey());
@@ -79,12 +105,17 @@ final class FeatureJson {
         }
     }
 
+    /** @param holes marks where the answer moves with the read time, for a template; null for an answer */
     private static void writeLocal(final JsonGenerator json, final ServedResult.Local result,
-                                   final FeatureSelection selection, final String asOf) throws IOException {
+                                   final FeatureSelection selection, final String asOf,
+                                   final AnswerTemplate.Recorder holes) throws IOException {
         final FeatureVector vector = result.vector();
         json.writeStringField("id", result.id());
         if (asOf != null) {
             json.writeStringField("as_of", asOf);
+            if (holes != null) {
+                holes.asOf(json, vector.asOf());
+            }
         }
         json.writeBooleanField("found", vector.found());
         json.writeBooleanField("stale", result.stale());
@@ -102,6 +133,9 @@ final class FeatureJson {
             for (final Map.Entry<String, Object> feature : vector.values().entrySet()) {
                 json.writeFieldName(feature.getKey());
                 writeValue(json, feature.getValue());
+                if (holes != null) {
+                    holes.feature(json, feature.getKey(), vector);
+                }
             }
             if (!vector.values().containsKey(FeatureNames.LAST_EVENT_TIME)) {
                 writeLastEventTime(json, vector);

@@ -1,5 +1,8 @@
 package io.rollstream.featurestore.http;
 
+import io.rollstream.engine.DerivedFeature;
+import io.rollstream.featurestore.answers.AnswerCache;
+import io.rollstream.featurestore.answers.AnswerTemplate;
 import io.rollstream.featurestore.query.EntityIds;
 import io.rollstream.featurestore.query.FeatureQueryException;
 import io.rollstream.featurestore.query.FeatureSelection;
@@ -9,6 +12,7 @@ import io.rollstream.featurestore.routing.FeatureRouter;
 import io.rollstream.featurestore.routing.PeerClient;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +25,9 @@ import java.util.TreeSet;
  * users like any other.
  *
  * <p>A single get whose key this instance holds is answered on the I/O thread; batches, and reads
- * that must be forwarded or retried, are answered on a virtual thread.
+ * that must be forwarded or retried, are answered on a virtual thread. A single get of all features
+ * read from the active copy here is kept ({@link AnswerCache}) as a template with {@code as_of} and
+ * the read-time features left open, and answers the same key again while it holds.
  */
 final class FeaturesHandler implements Endpoint {
 
@@ -30,12 +36,20 @@ final class FeaturesHandler implements Endpoint {
     private static final String AS_OF = PeerClient.AS_OF_HEADER.toLowerCase(Locale.ROOT);
 
     private final Map<String, ServedEntity> entities;
+    /** By entity, the derived features its kept answers fill in per read; no entry: its answers are not kept. */
+    private final Map<String, Map<String, DerivedFeature>> readTimeFeatures = new HashMap<>();
     private final FeatureRouter router;
     private final Clock clock;
     private final int maxBodyBytes;
 
     FeaturesHandler(final Map<String, ServedEntity> entities, final FeatureRouter router, final Clock clock) {
         this.entities = Map.copyOf(entities);
+        for (final ServedEntity entity : entities.values()) {
+            final Map<String, DerivedFeature> readTime = AnswerTemplate.readTimeFeatures(entity.engine().featureSet());
+            if (entity.answers() != null && readTime != null) {
+                readTimeFeatures.put(entity.name(), Map.copyOf(readTime));
+            }
+        }
         this.router = router;
         this.clock = clock;
         // Room for the longest ids, each character JSON-escaped (\\uXXXX), and a features list.
@@ -87,10 +101,31 @@ final class FeaturesHandler implements Endpoint {
         entity.requireWellFormed(id);
         final FeatureSelection selection = entity.names().select(FeatureRequests.parseFeatures(request.rawQuery()));
         final long asOf = asOf(request);
+        final Map<String, DerivedFeature> readTime = selection.all() ? readTimeFeatures.get(entity.name()) : null;
+        AnswerCache.Ticket ticket = null;
+        if (readTime != null) {
+            final String key = entity.storeKey(id);
+            final AnswerTemplate kept = entity.answers().get(key, asOf);
+            if (kept != null && router.isActiveHere(entity, key)) {
+                return ApiAnswer.json(200, kept.render(asOf));
+            }
+            // Taken before the store is read: a write from here on keeps this read's answer out.
+            ticket = entity.answers().ticket(key);
+        }
         final List<ServedResult> results = withoutWaiting
                 ? router.readWithoutWaiting(entity, List.of(id), selection, asOf, isForwarded(request))
                 : router.read(entity, List.of(id), selection, asOf, isForwarded(request));
-        return results == null ? null : ApiAnswer.json(200, FeatureJson.single(entity.name(), asOf, results.get(0), selection));
+        if (results == null) {
+            return null;
+        }
+        if (ticket != null && results.get(0) instanceof ServedResult.Local local && !local.stale()) {
+            final AnswerTemplate template = FeatureJson.singleTemplate(entity.name(), asOf, local, selection, readTime);
+            if (template != null) {
+                entity.answers().offer(ticket, template);
+                return ApiAnswer.json(200, template.written());
+            }
+        }
+        return ApiAnswer.json(200, FeatureJson.single(entity.name(), asOf, results.get(0), selection));
     }
 
     private ApiAnswer serveBatch(final ApiRequest request, final ServedEntity entity) {

@@ -1,16 +1,20 @@
 package io.rollstream.featurestore.query;
 
 import io.rollstream.engine.EntityDefinition;
+import io.rollstream.featurestore.answers.AnswerCache;
+import io.rollstream.featurestore.answers.AnswerTemplate;
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
 
 import java.util.Objects;
 
 /**
- * An entity the API serves: its state store, the engine that reads its features, and the index of
- * its feature names. Built once at start; shared by every request.
+ * An entity the API serves: its state store, the engine that reads its features, the index of its
+ * feature names, and the single-get answers kept while they hold ({@link AnswerCache}; null when
+ * the instance keeps none). Built once at start; shared by every request.
  */
-public record ServedEntity(String name, String storeName, FeatureEngine engine, FeatureNames names) {
+public record ServedEntity(String name, String storeName, FeatureEngine engine, FeatureNames names,
+                           AnswerCache<AnswerTemplate> answers) {
 
     public ServedEntity {
         Objects.requireNonNull(name, "name");
@@ -19,8 +23,13 @@ public record ServedEntity(String name, String storeName, FeatureEngine engine, 
         Objects.requireNonNull(names, "names");
     }
 
+    /** An entity whose answers are not kept. */
     public static ServedEntity of(final FeatureSet set, final String storeName) {
-        return new ServedEntity(set.entity(), storeName, new FeatureEngine(set), FeatureNames.of(set));
+        return of(set, storeName, null);
+    }
+
+    public static ServedEntity of(final FeatureSet set, final String storeName, final AnswerCache<AnswerTemplate> answers) {
+        return new ServedEntity(set.entity(), storeName, new FeatureEngine(set), FeatureNames.of(set), answers);
     }
 
     /**

@@ -52,6 +52,7 @@ public final class FeatureRouter implements AutoCloseable {
     /** Long enough to spare the requests of the next second a dead host's connect error, short enough to notice it is back. */
     private static final Duration SUSPECT_AFTER_FAILURE = Duration.ofSeconds(1);
 
+    private final HostInfo self;
     private final String selfAddress;
     private final ServingSettings settings;
     private final LocalReplicas replicas;
@@ -69,6 +70,7 @@ public final class FeatureRouter implements AutoCloseable {
     public FeatureRouter(final HostInfo self, final ServingSettings settings, final LocalReplicas replicas,
                          final Peers peers, final ServingMetrics metrics) {
         this.metrics = Objects.requireNonNull(metrics);
+        this.self = Objects.requireNonNull(self);
         this.selfAddress = self.host() + ":" + self.port();
         this.settings = Objects.requireNonNull(settings);
         this.replicas = Objects.requireNonNull(replicas);
@@ -153,6 +155,14 @@ public final class FeatureRouter implements AutoCloseable {
         }
         metrics.requestTook(System.nanoTime() - started);
         return request.answersInOrder(ids);
+    }
+
+    /**
+     * Whether this instance holds the active copy of the partition of the store key {@code key}, as
+     * Kafka Streams' metadata says now: where a read with no failures would go first.
+     */
+    public boolean isActiveHere(final ServedEntity entity, final String key) {
+        return self.equals(replicas.locate(entity.storeName(), key).activeHost());
     }
 
     /** Plans grouped by their next route, in the order the routes first appear. */

@@ -1,7 +1,9 @@
 package io.rollstream.featurestore.routing;
 
+import io.rollstream.featurestore.answers.AnswerCache;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -76,6 +78,22 @@ public final class ServingMetrics implements AutoCloseable {
 
     void requestTook(final long nanos) {
         requestLatency.record(nanos / 1e6);
+    }
+
+    /**
+     * Reports an entity's answer cache: answers kept, reads it answered, reads it could not. Reads it
+     * answered are not counted in {@code local-reads}, which counts reads of the stores.
+     */
+    public void watch(final String entity, final AnswerCache<?> answers) {
+        final Map<String, String> tags = Map.of("entity", entity);
+        metrics.addMetric(metrics.metricName("answer-cache-hits-total", GROUP,
+                "single gets answered with a kept answer, without reading the store", tags),
+                (Gauge<Long>) (config, now) -> answers.hits());
+        metrics.addMetric(metrics.metricName("answer-cache-misses-total", GROUP,
+                "single gets of all features that found no kept answer holding at their as_of", tags),
+                (Gauge<Long>) (config, now) -> answers.misses());
+        metrics.addMetric(metrics.metricName("answer-cache-answers", GROUP, "answers kept now", tags),
+                (Gauge<Integer>) (config, now) -> answers.size());
     }
 
     /** The read path's metrics (not the registry's own bookkeeping, which Kafka Streams already reports). */

@@ -127,6 +127,49 @@ class PipelineIT {
         });
     }
 
+    /**
+     * Repeated reads of an unchanged user come from its kept answer (the metrics say so), with
+     * as_of moving on; an event for the user drops the kept answer at its commit,
+     * so the next reads show it.
+     */
+    @Test
+    void shouldAnswerRepeatedReadsFromTheKeptAnswerAndShowTheNextEventOnceCommitted() throws Exception {
+        final String user = "it-kept-" + UUID.randomUUID();
+        final Instant now = Instant.now();
+        send(event(user, EventType.CLICK, now.minus(Duration.ofMinutes(10))));
+        avroProducer.flush();
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(api.features("user", user).path("features").path("click_count_1h").asLong()).isEqualTo(1));
+        final double hitsBefore = answerCacheHits();
+
+        JsonNode previous = api.features("user", user);
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(5);
+            final JsonNode again = api.features("user", user);
+            assertThat(again.path("features").path("click_count_1h").asLong()).isEqualTo(1);
+            assertThat(Instant.parse(again.path("as_of").asText())).isAfter(Instant.parse(previous.path("as_of").asText()));
+            previous = again;
+        }
+        assertThat(answerCacheHits() - hitsBefore).as("reads answered from the kept answer").isGreaterThanOrEqualTo(5);
+
+        send(event(user, EventType.CLICK, now.minus(Duration.ofMinutes(1))));
+        avroProducer.flush();
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(api.features("user", user).path("features").path("click_count_1h").asLong()).isEqualTo(2));
+        assertThat(api.features("user", user).path("features").path("click_count_1h").asLong()).isEqualTo(2);
+    }
+
+    /** The user entity's answer-cache hits, from the Prometheus page. */
+    private static double answerCacheHits() {
+        final String page = api.get("/metrics").raw().body();
+        for (final String line : page.split("\n")) {
+            if (line.startsWith("kafka_rollstream_serving_answer_cache_hits_total") && line.contains("entity=\"user\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no answer_cache_hits_total for user on /metrics:\n" + page);
+    }
+
     @Test
     void shouldDeadLetterBadRecordsWithTheirReasonWhileGoodRecordsKeepFlowing() throws Exception {
         final String user = "it-dlq-" + UUID.randomUUID();

@@ -1,0 +1,116 @@
+package io.rollstream.featurestore.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rollstream.engine.DerivedFeature;
+import io.rollstream.engine.EntityState;
+import io.rollstream.engine.FeatureEngine;
+import io.rollstream.engine.FeatureSet;
+import io.rollstream.engine.FeatureVector;
+import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.featurestore.answers.AnswerTemplate;
+import io.rollstream.featurestore.query.FeatureSelection;
+import io.rollstream.featurestore.query.ServedEntity;
+import io.rollstream.featurestore.query.ServedResult;
+import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.EventType;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A kept answer rendered for a later read instant is what a fresh read then writes, byte for byte
+ * (KLL percentiles aside: their merge flips an unseeded coin, so two fresh reads differ too).
+ */
+class AnswerTemplateTest {
+
+    private static final long NOON = Instant.parse("2026-11-21T12:00:00Z").toEpochMilli();
+    private static final EventType[] TYPES = EventType.values();
+
+    @Test
+    void shouldRenderWhatAFreshReadWritesAtEveryInstantWhileTheVectorHolds() throws IOException {
+        final Random random = new Random(11);
+        int rendered = 0;
+        for (final FeatureSet set : FeaturesFile.loadDefault().entities()) {
+            final ServedEntity entity = ServedEntity.of(set, "store");
+            final FeatureEngine engine = entity.engine();
+            final Map<String, DerivedFeature> readTime = AnswerTemplate.readTimeFeatures(set);
+            assertThat(readTime).as("the default features can be kept").isNotNull();
+            final FeatureSelection all = entity.names().all();
+            for (int trial = 0; trial < 200; trial++) {
+                final EntityState state = engine.newState();
+                final int events = random.nextInt(30);
+                for (int i = 0; i < events; i++) {
+                    final long back = random.nextInt(3) == 0 ? random.nextLong(20L * 86_400_000) : random.nextLong(7_200_000);
+                    engine.fold(state, event(random, NOON - back + random.nextLong(120_000)));
+                }
+                final long asOf = NOON + random.nextLong(600_000);
+                final FeatureVector first = engine.read(state, asOf);
+                final AnswerTemplate template = FeatureJson.singleTemplate(entity.name(), asOf,
+                        new ServedResult.Local("id-" + trial, first, false, "127.0.0.1:8080", 0), all, readTime);
+                assertThat(template).isNotNull();
+                assertThat(template.written()).isEqualTo(FeatureJson.single(entity.name(), asOf,
+                        new ServedResult.Local("id-" + trial, first, false, "127.0.0.1:8080", 0), all));
+
+                final long span = Math.min(first.holdsUntil() - asOf, 40L * 86_400_000);
+                final long later = asOf + random.nextLong(span);
+                final byte[] fresh = FeatureJson.single(entity.name(), later,
+                        new ServedResult.Local("id-" + trial, engine.read(state, later), false, "127.0.0.1:8080", 0), all);
+                assertThat(withoutPercentiles(template.render(later))).as("%s read at %d, rendered for %d", set.entity(), asOf, later)
+                        .isEqualTo(withoutPercentiles(fresh));
+                rendered++;
+            }
+        }
+        assertThat(rendered).isPositive();
+    }
+
+    @Test
+    void shouldKeepNoTemplateForFeaturesThatReadAReadTimeFeature() {
+        final FeatureSet user = FeaturesFile.parse("""
+                features:
+                  - name: purchases
+                    event_types: [PURCHASE]
+                    aggregation: count
+                    windows: [7d]
+                derived:
+                  - name: since_last_event
+                    seconds_since: last_event
+                  - name: odd
+                    ratio: [since_last_event, purchases_7d]
+                """, "test").entities().get(0);
+
+        assertThat(AnswerTemplate.readTimeFeatures(user)).isNull();
+    }
+
+    private static JsonNode withoutPercentiles(final byte[] answer) throws IOException {
+        final JsonNode json = HttpResponses.JSON.readTree(answer);
+        final Iterator<String> names = json.get("features").fieldNames();
+        while (names.hasNext()) {
+            if (names.next().startsWith("p90_")) {
+                names.remove();
+            }
+        }
+        return json;
+    }
+
+    private static ClickEvent event(final Random random, final long time) {
+        final EventType type = TYPES[random.nextInt(TYPES.length)];
+        return ClickEvent.newBuilder()
+                .setEventId("e-" + random.nextLong())
+                .setEventType(type)
+                .setUserId("u-" + random.nextInt(3))
+                .setEventTime(Instant.ofEpochMilli(time))
+                .setItemId("item-" + random.nextInt(50))
+                .setCategory("cat-" + random.nextInt(8))
+                .setPrice(1 + random.nextInt(10_000) / 100.0)
+                .setSearchQuery(type == EventType.SEARCH ? "query " + random.nextInt(50) : null)
+                .setProperties(Map.of())
+                .build();
+    }
+}

@@ -76,11 +76,17 @@ final class ServingBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of events and request mix (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--answer-cache-mb",
+            description = "MiB of kept single-get answers (rollstream.serving.answer-cache.bytes); 0 measures reads "
+                    + "without them (default: the service's).")
+    Long answerCacheMb;
+
     @Override
     public Integer call() throws Exception {
         new ServingBenchmark(new ServingBenchmark.Options(users, eventsPerUser, partitions, streamThreads, guarantee,
                 singleRate, batchRate, batchSize, Duration.ofSeconds(fixedSeconds), Duration.ofSeconds(maxSeconds),
-                Duration.ofSeconds(warmupSeconds), fixedConnections, maxConnections, wrkThreads, redisRequests, seed),
+                Duration.ofSeconds(warmupSeconds), fixedConnections, maxConnections, wrkThreads, redisRequests, seed,
+                answerCacheMb == null ? null : answerCacheMb * 1024 * 1024),
                 System.out, System.err).run();
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.rollstream.bench.serving;
 
 import io.rollstream.featurestore.FeatureStoreConfig;
+import io.rollstream.featurestore.query.ServedEntity;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,11 +34,15 @@ import java.util.Map;
  */
 public final class ServingBenchmark {
 
-    /** The knobs; the defaults are what {@code docs/benchmarks.md} records. */
+    /**
+     * The knobs; the defaults are what {@code docs/benchmarks.md} records.
+     *
+     * @param answerCacheBytes the instance's answer cache, null for the service's default
+     */
     public record Options(int users, int eventsPerUser, int partitions, int streamThreads, String guarantee,
                           double singleRate, double batchRate, int batchSize, Duration fixedDuration, Duration maxDuration,
                           Duration warmup, int fixedConnections, int maxConnections, int wrkThreads, long redisRequests,
-                          long seed) {
+                          long seed, Long answerCacheBytes) {
     }
 
     private static final List<String> LOAD_CLIENT_JVM = List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC",
@@ -105,6 +110,9 @@ public final class ServingBenchmark {
         settings.put(FeatureStoreConfig.PROCESSING_GUARANTEE, options.guarantee());
         settings.put(FeatureStoreConfig.STREAM_THREADS, Integer.toString(options.streamThreads()));
         settings.put(FeatureStoreConfig.APPLICATION_ID, "rollstream-bench-serving");
+        if (options.answerCacheBytes() != null) {
+            settings.put(FeatureStoreConfig.ANSWER_CACHE_BYTES, Long.toString(options.answerCacheBytes()));
+        }
         report.put("bench", "serving");
         report.put("guarantee", options.guarantee());
         report.put("users", options.users());
@@ -130,16 +138,23 @@ public final class ServingBenchmark {
 
             report.say("Single gets at a fixed %,.0f/s, open loop (Java load client, %d connections), %d s ...",
                     options.singleRate(), options.fixedConnections(), options.fixedDuration().toSeconds());
+            final KeptAnswers keptBeforeFixed = KeptAnswers.of(service);
             final Phase singleFixed = measureJava("single-fixed", "single", options.singleRate(), options.fixedConnections(),
                     options.fixedDuration(), api.getPort());
             phases.add(singleFixed);
+            report.put("answer_cache_hit_pct_single_fixed", KeptAnswers.of(service).hitPercentSince(keptBeforeFixed), 1);
 
             report.say("Single gets at max throughput, closed loop (wrk -t%d -c%d), %d s ...", options.wrkThreads(),
                     options.maxConnections(), options.maxDuration().toSeconds());
             final WrkLoad wrkLoad = new WrkLoad(wrk, scratch);
+            final KeptAnswers keptBeforeMax = KeptAnswers.of(service);
             final Phase singleMax = measureWrk("single-max", () -> wrkLoad.single(api.toString(), options.users(),
                     options.wrkThreads(), options.maxConnections(), options.maxDuration(), report.progress()));
             phases.add(singleMax);
+            final KeptAnswers keptAfterMax = KeptAnswers.of(service);
+            report.say("  kept answers: %.1f%% of the single gets of all features (%,d kept now)",
+                    keptAfterMax.hitPercentSince(keptBeforeMax), keptAfterMax.kept());
+            report.put("answer_cache_hit_pct_single_max", keptAfterMax.hitPercentSince(keptBeforeMax), 1);
 
             report.say("Batches of %d at a fixed %,.0f/s (%,.0f ids/s), open loop (Java load client), %d s ...",
                     options.batchSize(), options.batchRate(), options.batchRate() * options.batchSize(),
@@ -351,6 +366,30 @@ public final class ServingBenchmark {
         report.put("errors", phases.stream().mapToLong(Phase::errors).sum());
         report.put("others_cpu_pct_max", phases.stream().mapToDouble(Phase::othersCpuPercent).max().orElse(Double.NaN), 0);
         report.put("targets_met", Boolean.toString(singleFixed.p99Ms() <= 2 && batchFixed.p99Ms() <= 10 && ratio >= 0.5));
+    }
+
+    /** The instance's answer caches, counted: how many reads they answered and missed, how many answers they keep. */
+    private record KeptAnswers(long hits, long misses, long kept) {
+
+        static KeptAnswers of(final ServiceUnderTest service) {
+            long hits = 0;
+            long misses = 0;
+            long kept = 0;
+            for (final ServedEntity entity : service.service().entities().values()) {
+                if (entity.answers() != null) {
+                    hits += entity.answers().hits();
+                    misses += entity.answers().misses();
+                    kept += entity.answers().size();
+                }
+            }
+            return new KeptAnswers(hits, misses, kept);
+        }
+
+        /** Percent of the lookups since {@code before} a kept answer served; 0 when there were none (cache off). */
+        double hitPercentSince(final KeptAnswers before) {
+            final long lookups = hits - before.hits + misses - before.misses;
+            return lookups == 0 ? 0 : 100.0 * (hits - before.hits) / lookups;
+        }
     }
 
     private static String met(final boolean met) {

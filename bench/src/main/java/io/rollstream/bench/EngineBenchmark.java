@@ -5,6 +5,7 @@ import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.InMemorySchemaRegistryClient;
 import io.rollstream.schemas.serde.ClickEventSerde;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
+import io.rollstream.topologies.RollstreamTopology;
 import io.rollstream.topologies.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -274,7 +275,7 @@ public final class EngineBenchmark {
             return switch (variant) {
                 case COUNT -> new StreamsApp(variant, CountTopology.build(new ClickEventSerde(registry)), List.of(), Map.of());
                 case ROLLSTREAM -> new StreamsApp(variant, rollstream.build(registry, partitions),
-                        rollstream.relayTopics(), Map.of());
+                        rollstream.relayTopics(), RollstreamTopology.streamsSettings());
                 case DSL -> new StreamsApp(variant, HoppingWindowsDslTopology.build(new ClickEventSerde(registry),
                         rollstream.windowLengths(), rollstream.allowedLateness()), List.of(),
                         StreamsApp.dslOverrides());

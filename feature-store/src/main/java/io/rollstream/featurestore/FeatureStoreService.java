@@ -147,6 +147,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
 
     static Properties streamsProperties(final FeatureStoreConfig config, final String applicationId, final HostInfo self) {
         final Properties props = new Properties();
+        props.putAll(RollstreamTopology.streamsSettings());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(FeatureStoreConfig.PROCESSING_GUARANTEE));

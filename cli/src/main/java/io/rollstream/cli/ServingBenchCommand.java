@@ -81,12 +81,18 @@ final class ServingBenchCommand implements Callable<Integer> {
                     + "without them (default: the service's).")
     Long answerCacheMb;
 
+    @Option(names = "--write-rate", defaultValue = "0",
+            description = "Events per second sent to the instance while single gets are measured, to see kept answers "
+                    + "dropped as their users change; the single-get figures are then not the targets' measure "
+                    + "(default: ${DEFAULT-VALUE}, none).")
+    double writeRate;
+
     @Override
     public Integer call() throws Exception {
         new ServingBenchmark(new ServingBenchmark.Options(users, eventsPerUser, partitions, streamThreads, guarantee,
                 singleRate, batchRate, batchSize, Duration.ofSeconds(fixedSeconds), Duration.ofSeconds(maxSeconds),
                 Duration.ofSeconds(warmupSeconds), fixedConnections, maxConnections, wrkThreads, redisRequests, seed,
-                answerCacheMb == null ? null : answerCacheMb * 1024 * 1024),
+                answerCacheMb == null ? null : answerCacheMb * 1024 * 1024, writeRate),
                 System.out, System.err).run();
         return 0;
     }

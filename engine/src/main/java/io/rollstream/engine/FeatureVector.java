@@ -15,13 +15,14 @@ import java.util.Map;
  *                        read-time one} another value: a tile leaves or enters a window, or a session
  *                        stops being current. Until then, and until the entity takes another event,
  *                        reading again changes only the read-time features. {@link Long#MAX_VALUE}
- *                        when nothing can change.
+ *                        when nothing can change (or when read at {@link Long#MAX_VALUE} itself).
  */
 public record FeatureVector(long asOf, long newestEventTime, Map<String, Object> values, long holdsUntil) {
 
     public FeatureVector {
         values = Collections.unmodifiableMap(values);
-        if (holdsUntil <= asOf) {
+        // Read at the last instant there is, nothing comes after it.
+        if (holdsUntil <= asOf && asOf != Long.MAX_VALUE) {
             throw new IllegalArgumentException("a vector read at " + asOf + " holds at least until the next instant, not "
                     + holdsUntil);
         }

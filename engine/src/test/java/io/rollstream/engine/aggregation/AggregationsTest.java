@@ -33,6 +33,24 @@ class AggregationsTest {
                 .hasToString("approx_percentile(price, quantile=0.9, k=200)");
     }
 
+    /**
+     * A kept answer is served until {@code resultHoldsUntil}, whose default says "forever": every
+     * kind whose result moves with the read instant must say when it does.
+     */
+    @Test
+    void shouldSayWhenTheResultMovesForEveryKindWhoseResultDependsOnTheReadInstant() throws NoSuchMethodException {
+        for (final AggregationKind kind : AggregationKind.values()) {
+            final Class<?> type = (kind == AggregationKind.APPROX_PERCENTILE ? aggregation(kind.id(), PRICE, "quantile", 0.5)
+                    : aggregation(kind.id(), kind.id().startsWith("session") || kind == AggregationKind.COUNT ? null : PRICE))
+                    .getClass();
+            final boolean readsTheInstant = type.getMethod("result", Object.class, long.class).getDeclaringClass() != Aggregation.class;
+            final boolean saysWhen = type.getMethod("resultHoldsUntil", Object.class, long.class).getDeclaringClass()
+                    != Aggregation.class;
+            assertThat(saysWhen).as("%s (%s) reads the instant: %s", kind.id(), type.getSimpleName(), readsTheInstant)
+                    .isEqualTo(readsTheInstant);
+        }
+    }
+
     @Test
     void shouldAcceptWholeNumbersWrittenAsDecimalsOrLongs() {
         assertThat(aggregation("last_k", CATEGORY, "k", 3.0)).hasToString("last_k(category, k=3)");

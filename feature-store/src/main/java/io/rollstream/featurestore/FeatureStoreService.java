@@ -11,6 +11,7 @@ import io.rollstream.featurestore.routing.ServingSettings;
 import io.rollstream.featurestore.query.ServedEntity;
 import io.rollstream.featurestore.routing.FeatureRouter;
 import io.rollstream.featurestore.routing.PeerClient;
+import io.rollstream.featurestore.routing.StoreRestores;
 import io.rollstream.featurestore.routing.StreamsReplicas;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.RestSchemaRegistryClient;
@@ -38,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -77,12 +79,12 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
 
         final SchemaRegistryClient registry = RestSchemaRegistryClient.builder(config.getString(FeatureStoreConfig.REGISTRY_URL)).build();
         // The stores tell each entity's answer cache what they write, so a kept answer never outlives its state.
-        final CacheBudget answerBudget = new CacheBudget(config.answerCacheBytes());
+        final CacheBudget answerBudget = new CacheBudget(config.answerCacheBytes(), CLOCK);
         final Map<String, ServedEntity> byEntity = new LinkedHashMap<>();
         final Map<String, EntityWriteListener> writeListeners = new HashMap<>();
         for (final FeatureSet set : catalog.entities()) {
             final String store = RollstreamTopology.storeName(set);
-            final AnswerCache<AnswerTemplate> answers = answerBudget.isOff() ? null : new AnswerCache<>(answerBudget, CLOCK);
+            final AnswerCache<AnswerTemplate> answers = answerBudget.isOff() ? null : new AnswerCache<>(answerBudget);
             byEntity.put(set.entity(), ServedEntity.of(set, store, answers));
             writeListeners.put(store, answers == null ? EntityWriteListener.NONE : answers);
         }
@@ -97,7 +99,8 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         final HostInfo self = new HostInfo(advertisedHost(), http.port());
         this.streams = new KafkaStreams(topology, streamsProperties(config, applicationId, self));
         streams.setStateListener(readiness);
-        streams.setGlobalStateRestoreListener(readiness);
+        final StoreRestores restores = new StoreRestores(writeListeners::get);
+        streams.setGlobalStateRestoreListener(new RestoreListeners(List.of(readiness, restores)));
         streams.setUncaughtExceptionHandler(error -> {
             // A poison record never gets here (ingest dead-letters it); what does is transient,
             // such as the registry being down, so the thread restarts from its last commit.
@@ -105,7 +108,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         final ServingSettings serving = config.serving();
-        this.replicas = new StreamsReplicas(streams, Duration.ofMillis(config.getLong(FeatureStoreConfig.LAG_REFRESH_MS)));
+        this.replicas = new StreamsReplicas(streams, restores, Duration.ofMillis(config.getLong(FeatureStoreConfig.LAG_REFRESH_MS)));
         this.peers = new PeerClient(serving.forwardTimeout());
         this.router = new FeatureRouter(self, serving, replicas, peers);
         for (final ServedEntity entity : entities.values()) {

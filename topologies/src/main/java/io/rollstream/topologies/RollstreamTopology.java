@@ -116,7 +116,9 @@ public final class RollstreamTopology {
      * 3% of the stream thread in the engine benchmark) and may wait for a fetch of it. Records are
      * still taken in timestamp order among the partitions that hold some; a re-keyed event may only
      * be processed a fetch later than it could have been, and it is judged late against stream time
-     * like any other.
+     * like any other: while an instance catches up on a backlog, with an allowed lateness of minutes
+     * rather than the default days, re-keyed events may be dead-lettered as late that would have
+     * been folded in with 0.
      */
     public static Map<String, Object> streamsSettings() {
         return Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);

@@ -1,17 +1,12 @@
 package io.rollstream.featurestore.answers;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollstream.engine.DerivedFeature;
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.FeatureVector;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,48 +18,46 @@ import java.util.Map;
  * and each derived feature that {@linkplain DerivedFeature#dependsOnReadTime() depends on the read
  * time} (seconds since an event). {@link #render} fills the holes for another instant and copies
  * the rest, giving exactly the bytes a fresh read would while the vector {@linkplain
- * FeatureVector#holdsUntil() holds}. The HTTP layer writes it ({@link Recorder}); this class knows
- * nothing of the answer's shape beyond its holes.
+ * FeatureVector#holdsUntil() holds}. The HTTP layer writes it ({@link Recorder}) and renders what
+ * goes in the holes ({@link Values}); this class knows nothing of JSON beyond where the holes are.
  */
 public final class AnswerTemplate implements AnswerCache.Cacheable {
 
-    /** Bytes per answer the cache counts beyond the body: this object, its holes, the map entry. */
-    private static final int OVERHEAD_BYTES = 160;
+    /** This object and its arrays, beside the body. */
+    private static final int OVERHEAD_BYTES = 64;
+
+    /** How the answer's writer writes what goes in the holes, exactly as it writes them in an answer. */
+    public interface Values {
+        /** The {@code as_of} value for a read at {@code asOf}, quotes included. */
+        byte[] asOf(long asOf);
+
+        /** A feature value. */
+        byte[] value(Object value);
+    }
 
     /** Something written at the read instant: what it wrote then, and how to write it for another. */
     private sealed interface Hole permits AsOfHole, DerivedHole {
         byte[] render(long asOf);
     }
 
-    private record AsOfHole() implements Hole {
+    private record AsOfHole(Values values) implements Hole {
         @Override
         public byte[] render(final long asOf) {
-            return ('"' + Instant.ofEpochMilli(asOf).toString() + '"').getBytes(StandardCharsets.US_ASCII);
+            return values.asOf(asOf);
         }
     }
 
     /** @param inputs the stored values the feature reads (it reads no read-time one: see {@link #readTimeFeatures}) */
-    private record DerivedHole(DerivedFeature feature, Map<String, Object> inputs, long newestEventTime) implements Hole {
+    private record DerivedHole(Values values, DerivedFeature feature, Map<String, Object> inputs, long newestEventTime)
+            implements Hole {
         @Override
         public byte[] render(final long asOf) {
-            final Object value = feature.compute(inputs, asOf, newestEventTime);
-            if (value == null) {
-                return NULL;
-            }
-            if (value instanceof Double number && Double.isFinite(number)) {
-                // What Jackson's writeNumber(double) writes; the recorder checks it against what was written.
-                return Double.toString(number).getBytes(StandardCharsets.US_ASCII);
-            }
-            try {
-                return VALUES.writeValueAsBytes(value);
-            } catch (final JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
+            return values.value(feature.compute(inputs, asOf, newestEventTime));
         }
     }
 
-    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper VALUES = new ObjectMapper();
+    /** A hole's bytes beyond its value: the hole, its span, its inputs. */
+    private static final int HOLE_BYTES = 160;
 
     private final byte[] written;
     private final long readAt;
@@ -146,7 +139,7 @@ public final class AnswerTemplate implements AnswerCache.Cacheable {
 
     @Override
     public int bytes() {
-        return written.length + OVERHEAD_BYTES;
+        return written.length + OVERHEAD_BYTES + HOLE_BYTES * holes.length;
     }
 
     /**
@@ -156,20 +149,22 @@ public final class AnswerTemplate implements AnswerCache.Cacheable {
     public static final class Recorder {
         private final ByteArrayOutputStream out;
         private final Map<String, DerivedFeature> readTime;
+        private final Values values;
         private final List<Hole> holes = new ArrayList<>();
         private final List<int[]> spans = new ArrayList<>();
         private long readAt;
         private boolean faithful = true;
 
-        public Recorder(final ByteArrayOutputStream out, final Map<String, DerivedFeature> readTime) {
+        public Recorder(final ByteArrayOutputStream out, final Map<String, DerivedFeature> readTime, final Values values) {
             this.out = out;
             this.readTime = readTime;
+            this.values = values;
         }
 
         /** Just after {@code as_of} was written for {@code asOf}. */
         public void asOf(final JsonGenerator json, final long asOf) throws IOException {
             readAt = asOf;
-            mark(json, new AsOfHole(), asOf);
+            mark(json, new AsOfHole(values), asOf);
         }
 
         /** Just after feature {@code name}'s value was written. */
@@ -182,7 +177,7 @@ public final class AnswerTemplate implements AnswerCache.Cacheable {
             for (final String input : derived.inputs()) {
                 inputs.put(input, vector.get(input));
             }
-            mark(json, new DerivedHole(derived, inputs, vector.newestEventTime()), vector.asOf());
+            mark(json, new DerivedHole(values, derived, inputs, vector.newestEventTime()), vector.asOf());
         }
 
         private void mark(final JsonGenerator json, final Hole hole, final long asOf) throws IOException {

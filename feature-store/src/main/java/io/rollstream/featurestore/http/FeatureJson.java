@@ -12,6 +12,7 @@ import io.rollstream.featurestore.query.ServedResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +31,7 @@ final class FeatureJson {
     }
 
     static byte[] single(final String entity, final long asOf, final ServedResult result, final FeatureSelection selection) {
-        // Sized for a whole vector (about 26 bytes a feature) so the buffer does not grow while writing.
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 32 * selection.names().size());
-        try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("entity", entity);
-            writeResult(json, result, selection, Instant.ofEpochMilli(asOf).toString());
-            json.writeEndObject();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return writeSingle(new ByteArrayOutputStream(answerSize(selection)), entity, asOf, result, selection, null);
     }
 
     /**
@@ -54,18 +45,58 @@ final class FeatureJson {
         if (!selection.all()) {
             throw new IllegalArgumentException("a template answers all features; this selection is " + selection.names());
         }
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 32 * result.vector().values().size());
-        final AnswerTemplate.Recorder holes = new AnswerTemplate.Recorder(out, readTime);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(answerSize(selection));
+        final AnswerTemplate.Recorder holes = new AnswerTemplate.Recorder(out, readTime, HOLE_VALUES);
+        return holes.build(writeSingle(out, entity, asOf, result, selection, holes), result.vector().holdsUntil());
+    }
+
+    /** @param holes marks where the answer moves with the read time, for a template; null for an answer */
+    private static byte[] writeSingle(final ByteArrayOutputStream out, final String entity, final long asOf,
+                                      final ServedResult result, final FeatureSelection selection,
+                                      final AnswerTemplate.Recorder holes) {
         try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("entity", entity);
-            writeLocal(json, result, selection, Instant.ofEpochMilli(asOf).toString(), holes);
+            writeResult(json, result, selection, Instant.ofEpochMilli(asOf).toString(), holes);
             json.writeEndObject();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
-        return holes.build(out.toByteArray(), result.vector().holdsUntil());
+        return out.toByteArray();
     }
+
+    /** Sized for a whole vector (about 26 bytes a feature) so the buffer does not grow while writing. */
+    private static int answerSize(final FeatureSelection selection) {
+        return 512 + 32 * selection.names().size();
+    }
+
+    /** What goes in a template's holes, written as the {@code as_of} field and {@link #writeValue} write them. */
+    private static final AnswerTemplate.Values HOLE_VALUES = new AnswerTemplate.Values() {
+        @Override
+        public byte[] asOf(final long asOf) {
+            return ('"' + Instant.ofEpochMilli(asOf).toString() + '"').getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public byte[] value(final Object value) {
+            if (value == null) {
+                return NULL;
+            }
+            if (value instanceof Double number && Double.isFinite(number)) {
+                // Jackson's writeNumber(double) with default settings; a template checks it against what was written.
+                return Double.toString(number).getBytes(StandardCharsets.US_ASCII);
+            }
+            final ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+            try (JsonGenerator json = HttpResponses.JSON.createGenerator(out)) {
+                writeValue(json, value);
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        }
+    };
+
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
     static byte[] batch(final String entity, final long asOf, final List<ServedResult> results,
                         final FeatureSelection selection) {
@@ -77,7 +108,7 @@ final class FeatureJson {
             json.writeArrayFieldStart("results");
             for (final ServedResult result : results) {
                 json.writeStartObject();
-                writeResult(json, result, selection, null);
+                writeResult(json, result, selection, null, null);
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -90,9 +121,9 @@ final class FeatureJson {
 
     /** The fields of one result; {@code asOf}, when given, right after the id. */
     private static void writeResult(final JsonGenerator json, final ServedResult result, final FeatureSelection selection,
-                                    final String asOf) throws IOException {
+                                    final String asOf, final AnswerTemplate.Recorder holes) throws IOException {
         switch (result) {
-            case ServedResult.Local local -> writeLocal(json, local, selection, asOf, null);
+            case ServedResult.Local local -> writeLocal(json, local, selection, asOf, holes);
             case ServedResult.Relayed relayed -> {
                 for (final Map.Entry<String, JsonNode> field : relayed.json().properties()) {
                     json.writeFieldName(field.getKey());

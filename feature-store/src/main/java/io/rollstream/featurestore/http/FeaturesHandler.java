@@ -11,6 +11,9 @@ import io.rollstream.featurestore.query.ServedResult;
 import io.rollstream.featurestore.routing.FeatureRouter;
 import io.rollstream.featurestore.routing.PeerClient;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +34,7 @@ import java.util.TreeSet;
  */
 final class FeaturesHandler implements Endpoint {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FeaturesHandler.class);
     static final String PREFIX = FeatureRequests.PREFIX;
     private static final String FORWARDED = PeerClient.FORWARDED_HEADER.toLowerCase(Locale.ROOT);
     private static final String AS_OF = PeerClient.AS_OF_HEADER.toLowerCase(Locale.ROOT);
@@ -48,6 +52,9 @@ final class FeaturesHandler implements Endpoint {
             final Map<String, DerivedFeature> readTime = AnswerTemplate.readTimeFeatures(entity.engine().featureSet());
             if (entity.answers() != null && readTime != null) {
                 readTimeFeatures.put(entity.name(), Map.copyOf(readTime));
+            } else if (entity.answers() != null) {
+                LOG.info("Answers of '{}' are not kept: a derived feature reads one that moves with the read time "
+                        + "(seconds_since), so no answer holds from one instant to the next", entity.name());
             }
         }
         this.router = router;
@@ -105,8 +112,9 @@ final class FeaturesHandler implements Endpoint {
         AnswerCache.Ticket ticket = null;
         if (readTime != null) {
             final String key = entity.storeKey(id);
-            final AnswerTemplate kept = entity.answers().get(key, asOf);
-            if (kept != null && router.isActiveHere(entity, key)) {
+            // Kept only while this instance is the key's active owner; the answer then is what its store holds.
+            final AnswerTemplate kept = entity.answers().get(key, asOf, () -> router.isActiveHere(entity, key));
+            if (kept != null) {
                 return ApiAnswer.json(200, kept.render(asOf));
             }
             // Taken before the store is read: a write from here on keeps this read's answer out.

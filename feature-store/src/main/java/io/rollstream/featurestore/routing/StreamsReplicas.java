@@ -33,11 +33,14 @@ public final class StreamsReplicas implements LocalReplicas, AutoCloseable {
     private static final EntityPartitioner PARTITIONER = new EntityPartitioner();
 
     private final KafkaStreams streams;
+    private final StoreRestores restores;
     private final ScheduledExecutorService lagRefresher;
     private volatile Map<String, Map<Integer, LagInfo>> lags = Map.of();
 
-    public StreamsReplicas(final KafkaStreams streams, final Duration lagRefresh) {
+    /** @param restores the restore callbacks of {@code streams}, which tell a restoring active from a running one */
+    public StreamsReplicas(final KafkaStreams streams, final StoreRestores restores, final Duration lagRefresh) {
         this.streams = Objects.requireNonNull(streams);
+        this.restores = Objects.requireNonNull(restores);
         this.lagRefresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("rollstream-lag-refresh").factory());
         lagRefresher.scheduleWithFixedDelay(this::refreshLags, 0, lagRefresh.toMillis(), TimeUnit.MILLISECONDS);
@@ -88,6 +91,8 @@ public final class StreamsReplicas implements LocalReplicas, AutoCloseable {
                 .withPartition(partition);
         if (stale) {
             query = query.enableStaleStores();
+        } else if (restores.isRestoring(storeName, partition)) {
+            throw new InvalidStateStoreException("it is restoring from its changelog");
         }
         try {
             return streams.store(query).get(key);

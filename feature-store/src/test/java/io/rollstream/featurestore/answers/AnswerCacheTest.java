@@ -43,16 +43,49 @@ class AnswerCacheTest {
         }
     };
 
+    private static Answer get(final AnswerCache<Answer> cache, final String key, final long asOf) {
+        return cache.get(key, asOf, () -> true);
+    }
+
+    /** What one of these answers takes of the budget: its bytes, the entry, the key. */
+    private static int charge(final String key) {
+        return 100 + 160 + 2 * key.length();
+    }
+
+    @Test
+    void shouldDropAnAnswerThisInstanceMayNoLongerServe() {
+        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20, clock));
+        cache.offer(cache.ticket("k"), new Answer(1, T, Long.MAX_VALUE));
+
+        assertThat(cache.get("k", T, () -> false)).as("another instance owns the key now").isNull();
+        assertThat(cache.size()).isZero();
+        assertThat(cache.hits()).isZero();
+    }
+
+    @Test
+    void shouldKeepAConfirmedAnswerWhileOtherKeysOfItsStripeAreWritten() {
+        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20, clock));
+        cache.offer(cache.ticket("k"), new Answer(1, T, Long.MAX_VALUE));
+        // 10 000 other keys: every one of the 4 096 stripes is written, "k"'s among them.
+        for (int i = 0; i < 10_000; i++) {
+            cache.written("other-" + i);
+        }
+
+        assertThat(get(cache, "k", T)).as("only a write of k itself drops it").isNotNull();
+        cache.written("k");
+        assertThat(get(cache, "k", T)).isNull();
+    }
+
     @Test
     void shouldServeAnAnswerFromItsReadInstantUntilItStopsHolding() {
-        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20), clock);
+        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20, clock));
         cache.offer(cache.ticket("k"), new Answer(1, T, T + 500));
 
-        assertThat(cache.get("k", T - 1)).as("before it was read").isNull();
-        assertThat(cache.get("k", T)).isNotNull();
-        assertThat(cache.get("k", T + 499)).isNotNull();
-        assertThat(cache.get("k", T + 500)).as("it stopped holding").isNull();
-        assertThat(cache.get("k", T + 1)).as("and is gone").isNull();
+        assertThat(get(cache, "k", T - 1)).as("before it was read").isNull();
+        assertThat(get(cache, "k", T)).isNotNull();
+        assertThat(get(cache, "k", T + 499)).isNotNull();
+        assertThat(get(cache, "k", T + 500)).as("it stopped holding").isNull();
+        assertThat(get(cache, "k", T + 1)).as("and is gone").isNull();
         assertThat(cache.size()).isZero();
         assertThat(cache.hits()).isEqualTo(2);
         assertThat(cache.misses()).isEqualTo(3);
@@ -60,53 +93,55 @@ class AnswerCacheTest {
 
     @Test
     void shouldDropAnAnswerWhenItsKeyIsWrittenAndRefuseOneReadBeforeTheWrite() {
-        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20), clock);
+        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20, clock));
         cache.offer(cache.ticket("k"), new Answer(1, T, Long.MAX_VALUE));
         final AnswerCache.Ticket beforeWrite = cache.ticket("k");
         cache.written("k");
-        assertThat(cache.get("k", T)).isNull();
+        assertThat(get(cache, "k", T)).isNull();
 
         cache.offer(beforeWrite, new Answer(1, T, Long.MAX_VALUE));
 
-        assertThat(cache.get("k", T)).as("read before the write: never served after it").isNull();
+        assertThat(get(cache, "k", T)).as("read before the write: never served after it").isNull();
         assertThat(cache.size()).isZero();
         cache.offer(cache.ticket("k"), new Answer(2, T, Long.MAX_VALUE));
-        assertThat(cache.get("k", T).version()).isEqualTo(2);
+        assertThat(get(cache, "k", T).version()).isEqualTo(2);
     }
 
     @Test
     void shouldDropEveryAnswerOnAResetAndRefuseOnesReadBeforeIt() {
-        final CacheBudget budget = new CacheBudget(1 << 20);
-        final AnswerCache<Answer> cache = new AnswerCache<>(budget, clock);
+        final CacheBudget budget = new CacheBudget(1 << 20, clock);
+        final AnswerCache<Answer> cache = new AnswerCache<>(budget);
         cache.offer(cache.ticket("a"), new Answer(1, T, Long.MAX_VALUE));
         final AnswerCache.Ticket beforeReset = cache.ticket("b");
 
         cache.reset();
         cache.offer(beforeReset, new Answer(1, T, Long.MAX_VALUE));
 
-        assertThat(cache.get("a", T)).isNull();
-        assertThat(cache.get("b", T)).isNull();
+        assertThat(get(cache, "a", T)).isNull();
+        assertThat(get(cache, "b", T)).isNull();
         assertThat(budget.usedBytes()).as("everything given back").isZero();
     }
 
     @Test
     void shouldKeepNoMoreThanItsBudgetAndSweepWhatIsNotReadToMakeRoom() throws Exception {
-        final CacheBudget budget = new CacheBudget(250);
         final List<Runnable> sweeps = new ArrayList<>();
-        final AnswerCache<Answer> cache = new AnswerCache<>(budget, clock, sweeps::add);
+        final CacheBudget budget = new CacheBudget(2 * charge("a"), clock, sweeps::add);
+        final AnswerCache<Answer> cache = new AnswerCache<>(budget);
+        final AnswerCache<Answer> other = new AnswerCache<>(budget);
         cache.offer(cache.ticket("a"), new Answer(1, T, Long.MAX_VALUE));
-        cache.offer(cache.ticket("b"), new Answer(1, T, T + 10));
+        other.offer(other.ticket("b"), new Answer(1, T, T + 10));
         cache.offer(cache.ticket("c"), new Answer(1, T, Long.MAX_VALUE));
-        assertThat(cache.get("c", T)).as("over the budget: not kept").isNull();
-        assertThat(budget.usedBytes()).isEqualTo(200);
+        assertThat(get(cache, "c", T)).as("over the budget: not kept").isNull();
+        assertThat(budget.usedBytes()).isEqualTo(2 * charge("a"));
         assertThat(sweeps).as("a sweep was asked for").hasSize(1);
 
-        assertThat(cache.get("a", T)).isNotNull();
+        assertThat(get(cache, "a", T)).isNotNull();
         now.set(T + 10);
         sweeps.get(0).run();
 
-        assertThat(cache.size()).as("b stopped holding").isEqualTo(1);
-        cache.sweep();
+        assertThat(other.size()).as("b, in another cache of the budget, stopped holding").isZero();
+        assertThat(cache.size()).as("a was read since the last sweep").isEqualTo(1);
+        cache.sweep(now.get());
         assertThat(cache.size()).as("a was not read since the last sweep").isZero();
         assertThat(budget.usedBytes()).isZero();
     }
@@ -118,7 +153,7 @@ class AnswerCacheTest {
     @Test
     void shouldNeverServeAnAnswerOlderThanAnAnnouncedWriteWhileReadsAndWritesRace() throws Exception {
         final int keys = 4;
-        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20), clock);
+        final AnswerCache<Answer> cache = new AnswerCache<>(new CacheBudget(1 << 20, clock));
         final AtomicLongArray stored = new AtomicLongArray(keys);
         final AtomicLongArray announced = new AtomicLongArray(keys);
         final AtomicBoolean stop = new AtomicBoolean();
@@ -143,7 +178,7 @@ class AnswerCacheTest {
                 while (!stop.get()) {
                     final int k = random.nextInt(keys);
                     final long floor = announced.get(k);
-                    final Answer kept = cache.get("key-" + k, T);
+                    final Answer kept = cache.get("key-" + k, T, () -> true);
                     if (kept != null) {
                         hits.incrementAndGet();
                         if (kept.version() < floor) {

@@ -23,8 +23,9 @@ public interface EntityWriteListener {
 
     /**
      * Any record may have changed without {@link #written}: the store was opened, emptied of its
-     * cache on a change between active and standby, or closed. Restores and standby updates write
-     * the records underneath this store, so only this says they happened.
+     * cache on a change between active and standby, or closed. The store itself says so; restores
+     * and standby updates write the records underneath it, so whoever hears Kafka Streams' restore
+     * callbacks must call this too (the feature store's {@code StoreRestores} does).
      */
     void reset();
 }

@@ -22,7 +22,6 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 class EntityStateCodecTest {
 
     private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
-    private static final EventType[] TYPES = EventType.values();
 
     private final FeatureSet user = FeaturesFile.loadDefault().entities().stream()
             .filter(set -> set.entity().equals("user")).findFirst().orElseThrow();
@@ -273,17 +272,6 @@ class EntityStateCodecTest {
     }
 
     private static ClickEvent event(final Random random, final long time) {
-        final EventType type = TYPES[random.nextInt(TYPES.length)];
-        return ClickEvent.newBuilder()
-                .setEventId("e-" + random.nextLong())
-                .setEventType(type)
-                .setUserId("u1")
-                .setEventTime(Instant.ofEpochMilli(time))
-                .setItemId("item-" + random.nextInt(500))
-                .setCategory("cat-" + random.nextInt(20))
-                .setPrice(1 + random.nextInt(10_000) / 100.0)
-                .setSearchQuery(type == EventType.SEARCH ? "query " + random.nextInt(50) : null)
-                .setProperties(Map.of())
-                .build();
+        return Events.shopping(random, "u1", time, 500, 20);
     }
 }

@@ -1,7 +1,6 @@
 package io.rollstream.engine;
 
 import io.rollstream.engine.catalog.FeaturesFile;
-import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -25,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FeatureVectorHoldsTest {
 
     private static final long NOON = Instant.parse("2026-11-21T12:00:00Z").toEpochMilli();
-    private static final EventType[] TYPES = EventType.values();
 
     @Property(tries = 300)
     void shouldReadTheSameStoredValuesAtEveryInstantBeforeHoldsUntil(
@@ -39,7 +37,7 @@ class FeatureVectorHoldsTest {
             for (int i = 0; i < events; i++) {
                 // Mostly the last hours, some days back, a few minutes ahead (late and early events).
                 final long back = random.nextInt(4) == 0 ? random.nextLong(30L * 86_400_000) : random.nextLong(3 * 3_600_000);
-                engine.fold(state, event(random, NOON - back + random.nextLong(300_000)));
+                engine.fold(state, Events.shopping(random, "u-1", NOON - back + random.nextLong(300_000), 50, 8));
             }
             final long asOf = NOON + readAfterNoon;
             final FeatureVector first = engine.read(state, asOf);
@@ -123,20 +121,6 @@ class FeatureVectorHoldsTest {
         }
     }
 
-    private static ClickEvent event(final Random random, final long time) {
-        final EventType type = TYPES[random.nextInt(TYPES.length)];
-        return ClickEvent.newBuilder()
-                .setEventId("e-" + random.nextLong())
-                .setEventType(type)
-                .setUserId("u-" + random.nextInt(3))
-                .setEventTime(Instant.ofEpochMilli(time))
-                .setItemId("item-" + random.nextInt(50))
-                .setCategory("cat-" + random.nextInt(8))
-                .setPrice(1 + random.nextInt(10_000) / 100.0)
-                .setSearchQuery(type == EventType.SEARCH ? "query " + random.nextInt(50) : null)
-                .setProperties(Map.of())
-                .build();
-    }
 
     /** An approximate percentile, known by its kind's name (the aggregation classes are the engine's own). */
     private static boolean isPercentile(final FeatureDefinition feature) {

@@ -10,7 +10,6 @@ import io.rollstream.featurestore.query.ServedEntity;
 import io.rollstream.featurestore.query.ServedResult;
 import io.rollstream.featurestore.routing.FeatureRouter;
 import io.rollstream.featurestore.routing.PeerClient;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -84,4 +84,33 @@ class FeatureStoreConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(FeatureStoreConfig.BATCH_MAX_IDS);
     }
+
+    @Test
+    void shouldKeepAnswersWithinAQuarterOfTheHeapAndRejectANegativeBudget() {
+        final Map<String, String> required = Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r");
+        final long quarterOfHeap = Runtime.getRuntime().maxMemory() / 4;
+
+        assertThat(new FeatureStoreConfig(required).answerCacheBytes()).isEqualTo(Math.min(256L * 1024 * 1024, quarterOfHeap));
+        final Map<String, String> huge = new HashMap<>(required);
+        huge.put(FeatureStoreConfig.ANSWER_CACHE_BYTES, Long.toString(Long.MAX_VALUE));
+        assertThat(new FeatureStoreConfig(huge).answerCacheBytes()).isEqualTo(quarterOfHeap);
+        final Map<String, String> off = new HashMap<>(required);
+        off.put(FeatureStoreConfig.ANSWER_CACHE_BYTES, "0");
+        assertThat(new FeatureStoreConfig(off).answerCacheBytes()).isZero();
+        final Map<String, String> negative = new HashMap<>(required);
+        negative.put(FeatureStoreConfig.ANSWER_CACHE_BYTES, "-1");
+        assertThatThrownBy(() -> new FeatureStoreConfig(negative))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FeatureStoreConfig.ANSWER_CACHE_BYTES);
+    }
+
+    @Test
+    void shouldNotLetAnEmptyReKeyedPartitionHoldTasksBack() {
+        final FeatureStoreConfig config = new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r"));
+
+        assertThat(FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1)))
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    }
 }

@@ -39,7 +39,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -58,7 +57,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
     private final FeatureStoreConfig config;
     private final String applicationId;
     private final KafkaStreams streams;
-    private final StreamsReadiness readiness = new StreamsReadiness();
+    private final StreamsReadiness readiness;
     private final FeatureHttpServer http;
     private final Map<String, ServedEntity> entities;
     private final StreamsReplicas replicas;
@@ -98,9 +97,10 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
                 config.getInt(FeatureStoreConfig.HTTP_PORT));
         final HostInfo self = new HostInfo(advertisedHost(), http.port());
         this.streams = new KafkaStreams(topology, streamsProperties(config, applicationId, self));
-        streams.setStateListener(readiness);
         final StoreRestores restores = new StoreRestores(writeListeners::get);
-        streams.setGlobalStateRestoreListener(new RestoreListeners(List.of(readiness, restores)));
+        this.readiness = new StreamsReadiness(restores);
+        streams.setStateListener(readiness);
+        streams.setGlobalStateRestoreListener(restores);
         streams.setUncaughtExceptionHandler(error -> {
             // A poison record never gets here (ingest dead-letters it); what does is transient,
             // such as the registry being down, so the thread restarts from its last commit.

@@ -1,24 +1,27 @@
 package io.rollstream.featurestore;
 
-import org.apache.kafka.common.TopicPartition;
+import io.rollstream.featurestore.routing.StoreRestores;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.processor.StateRestoreListener;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 
 /**
  * Whether this instance can answer reads: Kafka Streams is RUNNING and no store is still being
  * restored from its changelog. (A restoring instance is RUNNING in Kafka Streams 4 while its
  * state updater restores in the background, so the state alone is not enough.)
  */
-final class StreamsReadiness implements StateRestoreListener, KafkaStreams.StateListener {
+final class StreamsReadiness implements KafkaStreams.StateListener {
 
-    private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
+    private final StoreRestores restores;
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
+    /** @param restores the restore callbacks of the same Kafka Streams */
+    StreamsReadiness(final StoreRestores restores) {
+        this.restores = Objects.requireNonNull(restores, "restores");
+    }
+
     boolean isReady() {
-        return state == KafkaStreams.State.RUNNING && restoring.isEmpty();
+        return state == KafkaStreams.State.RUNNING && restores.restoringPartitions() == 0;
     }
 
     KafkaStreams.State state() {
@@ -26,32 +29,11 @@ final class StreamsReadiness implements StateRestoreListener, KafkaStreams.State
     }
 
     int restoringPartitions() {
-        return restoring.size();
+        return restores.restoringPartitions();
     }
 
     @Override
     public void onChange(final KafkaStreams.State newState, final KafkaStreams.State oldState) {
         state = newState;
-    }
-
-    @Override
-    public void onRestoreStart(final TopicPartition partition, final String storeName, final long startingOffset,
-                               final long endingOffset) {
-        restoring.add(partition);
-    }
-
-    @Override
-    public void onBatchRestored(final TopicPartition partition, final String storeName, final long batchEndOffset,
-                                final long numRestored) {
-    }
-
-    @Override
-    public void onRestoreEnd(final TopicPartition partition, final String storeName, final long totalRestored) {
-        restoring.remove(partition);
-    }
-
-    @Override
-    public void onRestoreSuspended(final TopicPartition partition, final String storeName, final long totalRestored) {
-        restoring.remove(partition);
     }
 }

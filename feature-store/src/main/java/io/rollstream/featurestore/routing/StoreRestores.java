@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Which store partitions of this instance are being restored from their changelogs, from Kafka
- * Streams' restore callbacks. Kafka Streams 4 queries an active task's store as "running" while its
+ * Streams' restore callbacks (the one global restore listener it takes). Kafka Streams 4 queries an active task's store as "running" while its
  * state updater still restores it (only the thread's state is checked), so {@link StreamsReplicas}
  * asks here before a fresh read; and a restore writes records beneath the entity stores, so their
  * write listeners are reset when one starts and when it ends.
@@ -31,6 +31,11 @@ public final class StoreRestores implements StateRestoreListener {
 
     public boolean isRestoring(final String storeName, final int partition) {
         return restoring.contains(new StorePartition(storeName, partition));
+    }
+
+    /** How many store partitions are restoring now, every store counted. */
+    public int restoringPartitions() {
+        return restoring.size();
     }
 
     @Override

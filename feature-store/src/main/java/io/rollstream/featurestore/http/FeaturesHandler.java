@@ -104,13 +104,12 @@ final class FeaturesHandler implements Endpoint {
 
     private ApiAnswer serveOne(final ApiRequest request, final ServedEntity entity, final String id,
                                final boolean withoutWaiting) {
-        entity.requireWellFormed(id);
+        final String key = entity.requireWellFormed(id);
         final FeatureSelection selection = entity.names().select(FeatureRequests.parseFeatures(request.rawQuery()));
         final long asOf = asOf(request);
         final Map<String, DerivedFeature> readTime = selection.all() ? readTimeFeatures.get(entity.name()) : null;
         AnswerCache.Ticket ticket = null;
         if (readTime != null) {
-            final String key = entity.storeKey(id);
             // Kept only while this instance is the key's active owner; the answer then is what its store holds.
             final AnswerTemplate kept = entity.answers().get(key, asOf, () -> router.isActiveHere(entity, key));
             if (kept != null) {

@@ -36,12 +36,12 @@ public record ServedEntity(String name, String storeName, FeatureEngine engine, 
      * Checks that an id is an id of this entity: a valid id ({@link EntityIds}) with one component per
      * key field.
      *
+     * @return its state-store key ({@link #storeKey}), which checking it works out anyway
      * @throws FeatureQueryException 400 saying what is wrong
      */
     public String requireWellFormed(final String id) {
         EntityIds.requireValid(id);
-        storeKey(id);
-        return id;
+        return storeKey(id);
     }
 
     /** The state-store key of an id (escaped as {@link EntityDefinition} keys are). */

@@ -151,9 +151,10 @@ public final class AnswerTemplate implements AnswerCache.Cacheable {
         private final Map<String, DerivedFeature> readTime;
         private final Values values;
         private final List<Hole> holes = new ArrayList<>();
-        private final List<int[]> spans = new ArrayList<>();
+        /** What each hole renders at the read instant, and where in the answer it should stand. */
+        private final List<byte[]> rendered = new ArrayList<>();
+        private final List<Integer> ends = new ArrayList<>();
         private long readAt;
-        private boolean faithful = true;
 
         public Recorder(final ByteArrayOutputStream out, final Map<String, DerivedFeature> readTime, final Values values) {
             this.out = out;
@@ -182,28 +183,28 @@ public final class AnswerTemplate implements AnswerCache.Cacheable {
 
         private void mark(final JsonGenerator json, final Hole hole, final long asOf) throws IOException {
             json.flush();
-            final byte[] expected = hole.render(asOf);
-            final int end = out.size();
-            final int start = end - expected.length;
             holes.add(hole);
-            spans.add(new int[] {start, end});
-            // Checked once the bytes are all there: a hole must hold exactly what rendering it gives.
-            faithful &= start >= 0;
+            rendered.add(hole.render(asOf));
+            ends.add(out.size());
         }
 
-        /** The template, or null when a hole does not hold what rendering it at the read instant gives. */
+        /**
+         * The template, or null when a hole does not hold what rendering it at the read instant gives
+         * (checked once the bytes are all there).
+         */
         public AnswerTemplate build(final byte[] written, final long holdsUntil) {
-            final int[] flat = new int[2 * spans.size()];
-            for (int h = 0; h < spans.size(); h++) {
-                final int[] span = spans.get(h);
-                if (!faithful || !Arrays.equals(written, span[0], span[1], holes.get(h).render(readAt), 0,
-                        span[1] - span[0])) {
+            final int[] spans = new int[2 * holes.size()];
+            for (int h = 0; h < holes.size(); h++) {
+                final byte[] expected = rendered.get(h);
+                final int end = ends.get(h);
+                final int start = end - expected.length;
+                if (start < 0 || !Arrays.equals(written, start, end, expected, 0, expected.length)) {
                     return null;
                 }
-                flat[2 * h] = span[0];
-                flat[2 * h + 1] = span[1];
+                spans[2 * h] = start;
+                spans[2 * h + 1] = end;
             }
-            return new AnswerTemplate(written, readAt, holdsUntil, flat, holes.toArray(Hole[]::new));
+            return new AnswerTemplate(written, readAt, holdsUntil, spans, holes.toArray(Hole[]::new));
         }
     }
 }

@@ -70,6 +70,7 @@ public final class EngineBenchmark {
         printSetup();
         final List<String> topics = new ArrayList<>(List.of(Topics.EVENTS, Topics.DEAD_LETTERS));
         topics.addAll(rollstream.relayTopics());
+        topics.addAll(EntityCountsTopology.relayTopics(rollstream.entities()));
         kafka.createTopics(options.partitions(), topics.toArray(String[]::new));
         final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("rollstream-bench");
         final Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
@@ -111,6 +112,10 @@ public final class EngineBenchmark {
                     Machine.mebibytes(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()),
                     Machine.mebibytes(Runtime.getRuntime().totalMemory()));
 
+            final Measurement floor = measureWhole(runs, Variant.FLOOR, topologies, guarantee, input.count());
+            measurements.add(floor);
+            print(floor);
+
             Measurement dsl = null;
             if (!options.skipDsl()) {
                 settle();
@@ -121,7 +126,7 @@ public final class EngineBenchmark {
                 measurements.add(dsl);
                 print(dsl);
             }
-            printRatios(guarantee, count, rollstream, dsl);
+            printRatios(guarantee, count, rollstream, floor, dsl);
         }
         final EngineBenchmarkReport report = new EngineBenchmarkReport(measurements, decodeEps, peakAfterRollstream);
         out.println();
@@ -154,8 +159,12 @@ public final class EngineBenchmark {
         out.println(Variant.DSL.label() + ": " + Variant.DSL.description() + " over " + windows.stream().map(RollstreamUnderTest::label).toList()
                 + ", grace " + DurationText.of(rollstream.allowedLateness()) + ", counts per event type: "
                 + HoppingWindowsDslTopology.windowUpdatesPerEvent(windows) + " window updates per event; a bounded prefix, extrapolated");
+        out.println(Variant.FLOOR.label() + ": " + Variant.FLOOR.description() + ": entities "
+                + rollstream.entities().stream().map(EntityCountsTopology.Entity::name).toList()
+                + ", events relayed through " + EntityCountsTopology.relayTopics(rollstream.entities())
+                + "; no windows, validation or dedupe: what any implementation of these entities pays");
         if (options.warmupEvents() > 0) {
-            out.printf("warm-up: (a) and (b) first process %,d events unmeasured, so JIT compilation is not timed%n",
+            out.printf("warm-up: (a), (b) and (d) first process %,d events unmeasured, so JIT compilation is not timed%n",
                     Math.min(options.warmupEvents(), options.events()));
         }
     }
@@ -173,7 +182,7 @@ public final class EngineBenchmark {
         }
         final long events = Math.min(options.warmupEvents(), inputEvents);
         final String guarantee = options.guarantees().get(0);
-        for (final Variant variant : List.of(Variant.COUNT, Variant.ROLLSTREAM)) {
+        for (final Variant variant : List.of(Variant.COUNT, Variant.ROLLSTREAM, Variant.FLOOR)) {
             progress.say("%s warm-up: %,d events, not measured", variant.label(), events);
             runs.measure(topologies.of(variant), "warm-up", guarantee, new StreamsRun.Limits(events, false, null), inputEvents);
         }
@@ -217,10 +226,13 @@ public final class EngineBenchmark {
         return String.format("%,." + decimalsFor(eventsPerSecond) + "f", eventsPerSecond);
     }
 
-    private void printRatios(final String guarantee, final Measurement count, final Measurement rollstream, final Measurement dsl) {
+    private void printRatios(final String guarantee, final Measurement count, final Measurement rollstream,
+                             final Measurement floor, final Measurement dsl) {
         final double vsCount = rollstream.eventsPerSecond() / count.eventsPerSecond();
-        out.printf("ratios (%s): (b)/(a) = %.2f (target >= 0.5: %s), per CPU-second %.2f", guarantee, vsCount,
-                vsCount >= 0.5 ? "met" : "missed", rollstream.eventsPerCpuSecond() / count.eventsPerCpuSecond());
+        out.printf("ratios (%s): (b)/(a) = %.2f (target >= 0.5: %s), per CPU-second %.2f; (d)/(a) = %.2f, (b)/(d) = %.2f",
+                guarantee, vsCount, vsCount >= 0.5 ? "met" : "missed",
+                rollstream.eventsPerCpuSecond() / count.eventsPerCpuSecond(),
+                floor.eventsPerSecond() / count.eventsPerSecond(), rollstream.eventsPerSecond() / floor.eventsPerSecond());
         if (dsl != null) {
             final double vsDsl = rollstream.eventsPerSecond() / dsl.eventsPerSecond();
             out.printf(", (b)/(c) = %,.1f (target >= 10: %s)", vsDsl, vsDsl >= 10 ? "met" : "missed");
@@ -242,6 +254,7 @@ public final class EngineBenchmark {
             final Measurement count = report.find(Variant.COUNT, guarantee).orElseThrow();
             final Measurement rollstream = report.find(Variant.ROLLSTREAM, guarantee).orElseThrow();
             final Measurement dsl = report.find(Variant.DSL, guarantee).orElse(null);
+            final Measurement floor = report.find(Variant.FLOOR, guarantee).orElseThrow();
             line.put("count_eps" + suffix, count.eventsPerSecond(), decimalsFor(count.eventsPerSecond()))
                     .put("rollstream_eps" + suffix, rollstream.eventsPerSecond(), decimalsFor(rollstream.eventsPerSecond()));
             if (dsl == null) {
@@ -259,6 +272,9 @@ public final class EngineBenchmark {
             } else {
                 line.put("ratio_vs_dsl" + suffix, rollstream.eventsPerSecond() / dsl.eventsPerSecond(), 1);
             }
+            line.put("floor_eps" + suffix, floor.eventsPerSecond(), decimalsFor(floor.eventsPerSecond()))
+                    .put("floor_vs_count" + suffix, floor.eventsPerSecond() / count.eventsPerSecond(), 2)
+                    .put("ratio_vs_floor" + suffix, rollstream.eventsPerSecond() / floor.eventsPerSecond(), 2);
         }
         line.put("avro_decode_eps", report.avroDecodeEventsPerSecond(), 0);
         final double busiest = report.measurements().stream().mapToDouble(Measurement::othersCpuShare).max().orElse(Double.NaN);
@@ -267,15 +283,18 @@ public final class EngineBenchmark {
         return line.toString();
     }
 
-    /** The three topologies over the same input, each built afresh per run (a topology runs once). */
+    /** The topologies over the same input, each built afresh per run (a topology runs once). */
     private record Topologies(InMemorySchemaRegistryClient registry, int partitions, RollstreamUnderTest rollstream) {
 
-        /** Only (b) moves events through topics of its own; (a) and (c) keep them on their input partition. */
+        /** (b) and (d) move events through topics of their own; (a) and (c) keep them on their input partition. */
         StreamsApp of(final Variant variant) {
             return switch (variant) {
                 case COUNT -> new StreamsApp(variant, CountTopology.build(new ClickEventSerde(registry)), List.of(), Map.of());
                 case ROLLSTREAM -> new StreamsApp(variant, rollstream.build(registry, partitions),
                         rollstream.relayTopics(), RollstreamTopology.streamsSettings());
+                case FLOOR -> new StreamsApp(variant, EntityCountsTopology.build(
+                        () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class), rollstream.entities()),
+                        EntityCountsTopology.relayTopics(rollstream.entities()), Map.of());
                 case DSL -> new StreamsApp(variant, HoppingWindowsDslTopology.build(new ClickEventSerde(registry),
                         rollstream.windowLengths(), rollstream.allowedLateness()), List.of(),
                         StreamsApp.dslOverrides());

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param dslBudget     how long variant (c) may run: it is orders of magnitude slower, so it
  *                      processes a prefix of the input and its rate is extrapolated
  * @param dslMaxEvents  a cap on the prefix (c) processes, 0 for none (then only the budget limits it)
- * @param warmupEvents  events (a) and (b) process once, unmeasured, before anything is timed, so
+ * @param warmupEvents  events (a), (b) and (d) process once, unmeasured, before anything is timed, so
  *                      neither pays for JIT compilation of the code they share; 0 for no warm-up
  * @param featuresFile  the features (b) computes and (c) takes its windows from; null for the default
  *                      file, the one the targets are about

@@ -56,6 +56,13 @@ final class RollstreamUnderTest {
         return topics;
     }
 
+    /** The entities of the features file, for (d) to count per key with (b)'s data movement. */
+    List<EntityCountsTopology.Entity> entities() {
+        return catalog.entities().stream().map(set -> new EntityCountsTopology.Entity(set.entity(),
+                set.entityDefinition().partitionField().name(), set.entityDefinition().partitionField()::value,
+                set.eventTypes(), set.entityDefinition()::keyOf)).toList();
+    }
+
     /** One line for the output: what the features file holds. */
     String describe() {
         return source + ": " + catalog.featureCount() + " features of entities "

@@ -5,7 +5,8 @@ public enum Variant {
 
     COUNT("(a)", "count", "bare groupByKey().count(): the floor cost of a stateful Kafka Streams app over these events"),
     ROLLSTREAM("(b)", "rollstream", "the Rollstream topology"),
-    DSL("(c)", "dsl", "the same windows with the Kafka Streams DSL: hopping windows, 1-minute advance");
+    DSL("(c)", "dsl", "the same windows with the Kafka Streams DSL: hopping windows, 1-minute advance"),
+    FLOOR("(d)", "floor", "a bare count per key of each entity of (b)'s features file, with (b)'s data movement");
 
     private final String letter;
     private final String key;
@@ -17,7 +18,7 @@ public enum Variant {
         this.description = description;
     }
 
-    /** "(a)", "(b)", "(c)", as the output and the docs name them. */
+    /** "(a)" to "(d)", as the output and the docs name them. */
     public String letter() {
         return letter;
     }

@@ -1,0 +1,170 @@
+package io.rollstream.bench;
+
+import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.EventType;
+import io.rollstream.topologies.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Variant (d): the least any application computing (b)'s features must do, whatever it computes.
+ * Per entity of the features file, a bare count per entity key of the events that entity looks
+ * at, with (b)'s data movement: entities keyed by the events' own key (user, user×category) are
+ * counted where the event arrives, and each event an entity keyed by another field looks at is
+ * relayed, as its original bytes, through a topic keyed by that field and decoded again there —
+ * as (b) does and as any Kafka Streams application must to co-partition by item. No windows, no
+ * validation, no dedupe, one long per key; stores as (a)'s: RocksDB, record cache, changelog.
+ *
+ * <p>(b)/(a) says what Rollstream costs over a count of users; (d)/(a) says how much of that any
+ * implementation of the same entities pays, and (b)/(d) what the features themselves add.
+ */
+final class EntityCountsTopology {
+
+    /**
+     * One entity of the features file as the floor sees it.
+     *
+     * @param partitionField the event field its key starts with, which decides its partition
+     * @param partitionValue that field's value in an event, null when the event lacks it
+     * @param key            its key for an event, null when the event lacks a key field
+     */
+    record Entity(String name, String partitionField, Function<ClickEvent, Object> partitionValue,
+                  Set<EventType> eventTypes, Function<ClickEvent, String> key) {
+        Entity {
+            eventTypes = EnumSet.copyOf(eventTypes);
+        }
+    }
+
+    /** The field (b) keys events by: entities partitioned by it are counted without a hop. */
+    static final String EVENT_KEY_FIELD = "user_id";
+    private static final String RELAY_PREFIX = "bench-floor.by-";
+
+    private EntityCountsTopology() {
+    }
+
+    /** The topics the floor relays events through, one per partition field other than the events' key. */
+    static List<String> relayTopics(final List<Entity> entities) {
+        return byPartitionField(entities).keySet().stream().filter(field -> !field.equals(EVENT_KEY_FIELD))
+                .map(EntityCountsTopology::relayTopic).toList();
+    }
+
+    static Topology build(final Supplier<Deserializer<ClickEvent>> events, final List<Entity> entities) {
+        final Map<String, List<Entity>> byField = byPartitionField(entities);
+        final Topology topology = new Topology();
+        topology.addSource("events", new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
+        final List<Relay> relays = new ArrayList<>();
+        for (final Map.Entry<String, List<Entity>> field : byField.entrySet()) {
+            if (!field.getKey().equals(EVENT_KEY_FIELD)) {
+                final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
+                field.getValue().forEach(entity -> lookedAt.addAll(entity.eventTypes()));
+                relays.add(new Relay(field.getKey(), field.getValue().get(0).partitionValue(), lookedAt));
+            }
+        }
+        final List<Entity> local = byField.getOrDefault(EVENT_KEY_FIELD, List.of());
+        topology.addProcessor("count-local", () -> new Counting(events.get(), local, relays), "events");
+        addStores(topology, local, "count-local");
+        for (final Relay relay : relays) {
+            final String topic = relayTopic(relay.field());
+            topology.addSink(topic + "-sink", topic, new StringSerializer(), new ByteArraySerializer(), "count-local");
+            topology.addSource(topic + "-source", new StringDeserializer(), new ByteArrayDeserializer(), topic);
+            final List<Entity> relayed = byField.get(relay.field());
+            final String processor = "count-by-" + relay.field();
+            topology.addProcessor(processor, () -> new Counting(events.get(), relayed, List.of()),
+                    topic + "-source");
+            addStores(topology, relayed, processor);
+        }
+        return topology;
+    }
+
+    private static void addStores(final Topology topology, final List<Entity> entities, final String processor) {
+        for (final Entity entity : entities) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName(entity)),
+                    Serdes.String(), Serdes.Long()).withCachingEnabled(), processor);
+        }
+    }
+
+    private record Relay(String field, Function<ClickEvent, Object> partitionValue, Set<EventType> eventTypes) {
+    }
+
+    /** Counts each event for the entities here that look at it, and relays it to the others' partitions. */
+    private static final class Counting implements Processor<String, byte[], String, byte[]> {
+        private final Deserializer<ClickEvent> events;
+        private final List<Entity> entities;
+        private final List<Relay> relays;
+        private final List<KeyValueStore<String, Long>> stores = new ArrayList<>();
+        private ProcessorContext<String, byte[]> context;
+
+        Counting(final Deserializer<ClickEvent> events, final List<Entity> entities, final List<Relay> relays) {
+            this.events = events;
+            this.entities = entities;
+            this.relays = relays;
+        }
+
+        @Override
+        public void init(final ProcessorContext<String, byte[]> context) {
+            this.context = context;
+            for (final Entity entity : entities) {
+                stores.add(context.getStateStore(storeName(entity)));
+            }
+        }
+
+        @Override
+        public void process(final Record<String, byte[]> record) {
+            final ClickEvent event = events.deserialize(Topics.EVENTS, record.value());
+            for (int i = 0; i < entities.size(); i++) {
+                final Entity entity = entities.get(i);
+                if (!entity.eventTypes().contains(event.getEventType())) {
+                    continue;
+                }
+                final String key = entity.key().apply(event);
+                if (key != null) {
+                    final KeyValueStore<String, Long> store = stores.get(i);
+                    final Long count = store.get(key);
+                    store.put(key, count == null ? 1L : count + 1);
+                }
+            }
+            for (final Relay relay : relays) {
+                if (relay.eventTypes().contains(event.getEventType())) {
+                    final Object value = relay.partitionValue().apply(event);
+                    if (value != null) {
+                        context.forward(record.withKey(value.toString()), relayTopic(relay.field()) + "-sink");
+                    }
+                }
+            }
+        }
+    }
+
+    private static Map<String, List<Entity>> byPartitionField(final List<Entity> entities) {
+        final Map<String, List<Entity>> byField = new LinkedHashMap<>();
+        for (final Entity entity : entities) {
+            byField.computeIfAbsent(entity.partitionField(), field -> new ArrayList<>()).add(entity);
+        }
+        return byField;
+    }
+
+    private static String relayTopic(final String field) {
+        return RELAY_PREFIX + field.replace('_', '-');
+    }
+
+    private static String storeName(final Entity entity) {
+        return "bench-floor-" + entity.name();
+    }
+}

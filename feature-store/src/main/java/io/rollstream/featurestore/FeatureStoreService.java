@@ -161,6 +161,8 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(FeatureStoreConfig.STANDBY_REPLICAS));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
                 config.getInt(FeatureStoreConfig.PRODUCER_BATCH_BYTES));
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG),
+                config.getString(FeatureStoreConfig.PRODUCER_COMPRESSION));
         // Every store of the process shares one block cache and write-buffer budget.
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
         props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, config.getLong(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG));

@@ -73,6 +73,26 @@ class FeatureStoreConfigTest {
     }
 
     @Test
+    void shouldCompressWhatTheStreamProducersWriteWithLz4UnlessToldOtherwiseAndRefuseAnUnknownCodec() {
+        final Map<String, String> required = Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r");
+        final String compression = StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+
+        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(required), "app", new HostInfo("h", 1)))
+                .containsEntry(compression, "lz4");
+        final Map<String, String> zstd = new HashMap<>(required);
+        zstd.put(FeatureStoreConfig.PRODUCER_COMPRESSION, "zstd");
+        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(zstd), "app", new HostInfo("h", 1)))
+                .containsEntry(compression, "zstd");
+        final Map<String, String> unknown = new HashMap<>(required);
+        unknown.put(FeatureStoreConfig.PRODUCER_COMPRESSION, "brotli");
+        assertThatThrownBy(() -> new FeatureStoreConfig(unknown))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FeatureStoreConfig.PRODUCER_COMPRESSION)
+                .hasMessageContaining("lz4");
+    }
+
+    @Test
     void shouldPassTheStandbySettingToKafkaStreamsAndRejectAZeroBatchLimit() {
         final FeatureStoreConfig config = new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
                 FeatureStoreConfig.REGISTRY_URL, "http://r", FeatureStoreConfig.STANDBY_REPLICAS, "2"));

@@ -94,6 +94,23 @@ class EntityStateCacheStoreTest {
     }
 
     @Test
+    void shouldKeepAnEntityReadBetweenNewcomersAndEvictOnesNotReadSince() {
+        final EntityStateCacheStore store = open(3);
+        final Random random = new Random(5);
+        process(store, "hot", event(random, "hot", START));
+        final EntityState hot = store.get("hot");
+        process(store, "cold-0", event(random, "cold-0", START));
+        final EntityState firstCold = store.get("cold-0");
+        for (int i = 1; i < 50; i++) {
+            process(store, "cold-" + i, event(random, "cold-" + i, START + i));
+            assertThat(store.get("hot")).as("read between newcomers: kept, never reloaded").isSameAs(hot);
+        }
+        final EntityState reloaded = store.get("cold-0");
+        assertThat(reloaded).as("not read since: evicted (written then) and loaded again").isNotSameAs(firstCold);
+        assertSameAnswers(reloaded, firstCold, START + 60_000);
+    }
+
+    @Test
     void shouldLeaveQueriesTheLastFlushedStateUntilTheNextFlush() throws Exception {
         final EntityStateCacheStore store = open(10);
         final Random random = new Random(1);

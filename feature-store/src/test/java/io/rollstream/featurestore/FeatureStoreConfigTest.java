@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,41 +56,35 @@ class FeatureStoreConfigTest {
 
     @Test
     void shouldGiveTheStreamProducersLargeBatchesUnlessToldOtherwiseAndRefuseOnesOverARequest() {
-        final Map<String, String> required = Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
-                FeatureStoreConfig.REGISTRY_URL, "http://r");
         final String producerBatch = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
 
-        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(required), "app", new HostInfo("h", 1)))
-                .containsEntry(producerBatch, 256 * 1024);
-        final Map<String, String> smaller = new HashMap<>(required);
-        smaller.put(FeatureStoreConfig.PRODUCER_BATCH_BYTES, "65536");
-        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(smaller), "app", new HostInfo("h", 1)))
+        assertThat(streamsPropertiesWith(Map.of())).containsEntry(producerBatch, 256 * 1024);
+        assertThat(streamsPropertiesWith(Map.of(FeatureStoreConfig.PRODUCER_BATCH_BYTES, "65536")))
                 .containsEntry(producerBatch, 65536);
-        final Map<String, String> tooLarge = new HashMap<>(required);
-        tooLarge.put(FeatureStoreConfig.PRODUCER_BATCH_BYTES, "4194304");
-        assertThatThrownBy(() -> new FeatureStoreConfig(tooLarge))
+        assertThatThrownBy(() -> streamsPropertiesWith(Map.of(FeatureStoreConfig.PRODUCER_BATCH_BYTES, "4194304")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(FeatureStoreConfig.PRODUCER_BATCH_BYTES);
     }
 
     @Test
     void shouldCompressWhatTheStreamProducersWriteWithLz4UnlessToldOtherwiseAndRefuseAnUnknownCodec() {
-        final Map<String, String> required = Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
-                FeatureStoreConfig.REGISTRY_URL, "http://r");
         final String compression = StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG);
 
-        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(required), "app", new HostInfo("h", 1)))
-                .containsEntry(compression, "lz4");
-        final Map<String, String> zstd = new HashMap<>(required);
-        zstd.put(FeatureStoreConfig.PRODUCER_COMPRESSION, "zstd");
-        assertThat(FeatureStoreService.streamsProperties(new FeatureStoreConfig(zstd), "app", new HostInfo("h", 1)))
+        assertThat(streamsPropertiesWith(Map.of())).containsEntry(compression, "lz4");
+        assertThat(streamsPropertiesWith(Map.of(FeatureStoreConfig.PRODUCER_COMPRESSION, "zstd")))
                 .containsEntry(compression, "zstd");
-        final Map<String, String> unknown = new HashMap<>(required);
-        unknown.put(FeatureStoreConfig.PRODUCER_COMPRESSION, "brotli");
-        assertThatThrownBy(() -> new FeatureStoreConfig(unknown))
+        assertThatThrownBy(() -> streamsPropertiesWith(Map.of(FeatureStoreConfig.PRODUCER_COMPRESSION, "brotli")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(FeatureStoreConfig.PRODUCER_COMPRESSION)
                 .hasMessageContaining("lz4");
+    }
+
+    /** Kafka Streams' properties for a service given the required settings and {@code settings}. */
+    private static Properties streamsPropertiesWith(final Map<String, String> settings) {
+        final Map<String, String> all = new HashMap<>(settings);
+        all.put(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092");
+        all.put(FeatureStoreConfig.REGISTRY_URL, "http://r");
+        return FeatureStoreService.streamsProperties(new FeatureStoreConfig(all), "app", new HostInfo("h", 1));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.rollstream.engine;
 
 import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.engine.testing.ShoppingEvents;
 import io.rollstream.schemas.ClickEvent;
-import io.rollstream.schemas.EventType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -272,6 +272,6 @@ class EntityStateCodecTest {
     }
 
     private static ClickEvent event(final Random random, final long time) {
-        return Events.shopping(random, "u1", time, 500, 20);
+        return ShoppingEvents.random(random, "u1", time, 500, 20);
     }
 }

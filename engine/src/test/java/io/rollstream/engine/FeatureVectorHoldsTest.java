@@ -1,6 +1,7 @@
 package io.rollstream.engine;
 
 import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.engine.testing.ShoppingEvents;
 import io.rollstream.schemas.EventType;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -37,7 +38,7 @@ class FeatureVectorHoldsTest {
             for (int i = 0; i < events; i++) {
                 // Mostly the last hours, some days back, a few minutes ahead (late and early events).
                 final long back = random.nextInt(4) == 0 ? random.nextLong(30L * 86_400_000) : random.nextLong(3 * 3_600_000);
-                engine.fold(state, Events.shopping(random, "u-1", NOON - back + random.nextLong(300_000), 50, 8));
+                engine.fold(state, ShoppingEvents.random(random, "u-1", NOON - back + random.nextLong(300_000), 50, 8));
             }
             final long asOf = NOON + readAfterNoon;
             final FeatureVector first = engine.read(state, asOf);

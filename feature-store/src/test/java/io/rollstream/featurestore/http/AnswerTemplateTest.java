@@ -7,12 +7,12 @@ import io.rollstream.engine.FeatureDefinition;
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.FeatureVector;
 import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.engine.testing.ShoppingEvents;
 import io.rollstream.featurestore.answers.AnswerTemplate;
 import io.rollstream.featurestore.query.FeatureSelection;
 import io.rollstream.featurestore.query.ServedEntity;
 import io.rollstream.featurestore.query.ServedResult;
 import io.rollstream.schemas.ClickEvent;
-import io.rollstream.schemas.EventType;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -35,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AnswerTemplateTest {
 
     private static final long NOON = Instant.parse("2026-11-21T12:00:00Z").toEpochMilli();
-    private static final EventType[] TYPES = EventType.values();
 
     @Test
     void shouldRenderWhatAFreshReadWritesAtEveryInstantWhileTheVectorHolds() throws IOException {
@@ -109,18 +108,7 @@ class AnswerTemplateTest {
     }
 
     private static ClickEvent event(final Random random, final long time) {
-        final EventType type = TYPES[random.nextInt(TYPES.length)];
-        return ClickEvent.newBuilder()
-                .setEventId("e-" + random.nextLong())
-                .setEventType(type)
-                .setUserId("u-" + random.nextInt(3))
-                .setEventTime(Instant.ofEpochMilli(time))
-                .setItemId("item-" + random.nextInt(50))
-                .setCategory("cat-" + random.nextInt(8))
-                .setPrice(1 + random.nextInt(10_000) / 100.0)
-                .setSearchQuery(type == EventType.SEARCH ? "query " + random.nextInt(50) : null)
-                .setProperties(Map.of())
-                .build();
+        return ShoppingEvents.random(random, "u-" + random.nextInt(3), time, 50, 8);
     }
 
     /** An approximate percentile, known by its kind's name (the aggregation classes are the engine's own). */

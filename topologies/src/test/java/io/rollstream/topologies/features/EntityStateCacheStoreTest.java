@@ -5,8 +5,8 @@ import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.FeatureVector;
 import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.engine.testing.ShoppingEvents;
 import io.rollstream.schemas.ClickEvent;
-import io.rollstream.schemas.EventType;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -37,7 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EntityStateCacheStoreTest {
 
     private static final long START = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
-    private static final EventType[] TYPES = EventType.values();
 
     private final FeatureSet user = FeaturesFile.loadDefault().entities().stream()
             .filter(set -> set.entity().equals("user")).findFirst().orElseThrow();
@@ -258,17 +257,6 @@ class EntityStateCacheStoreTest {
     }
 
     private static ClickEvent event(final Random random, final String user, final long time) {
-        final EventType type = TYPES[random.nextInt(TYPES.length)];
-        return ClickEvent.newBuilder()
-                .setEventId("e-" + random.nextLong())
-                .setEventType(type)
-                .setUserId(user)
-                .setEventTime(Instant.ofEpochMilli(time))
-                .setItemId("item-" + random.nextInt(500))
-                .setCategory("cat-" + random.nextInt(20))
-                .setPrice(1 + random.nextInt(10_000) / 100.0)
-                .setSearchQuery(type == EventType.SEARCH ? "query " + random.nextInt(50) : null)
-                .setProperties(Map.of())
-                .build();
+        return ShoppingEvents.random(random, user, time, 500, 20);
     }
 }

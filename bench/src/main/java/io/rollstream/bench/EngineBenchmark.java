@@ -161,7 +161,8 @@ public final class EngineBenchmark {
                 + HoppingWindowsDslTopology.windowUpdatesPerEvent(windows) + " window updates per event; a bounded prefix, extrapolated");
         out.println(Variant.FLOOR.label() + ": " + Variant.FLOOR.description() + ": entities "
                 + rollstream.entities().stream().map(EntityCountsTopology.Entity::name).toList()
-                + ", events relayed through " + EntityCountsTopology.relayTopics(rollstream.entities())
+                + (EntityCountsTopology.relayTopics(rollstream.entities()).isEmpty() ? ", no events relayed"
+                        : ", events relayed through " + EntityCountsTopology.relayTopics(rollstream.entities()))
                 + "; no windows, validation or dedupe: what any implementation of these entities pays");
         if (options.warmupEvents() > 0) {
             out.printf("warm-up: (a), (b) and (d) first process %,d events unmeasured, so JIT compilation is not timed%n",

@@ -1,8 +1,6 @@
 package io.rollstream.bench;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaFuture;
@@ -30,18 +28,24 @@ final class GroupProgress {
 
     private final Admin admin;
     private final String inputTopic;
+    private final Map<TopicPartition, Long> relayStarts;
     private final List<String> relayTopics;
     private final boolean transactional;
 
     /**
+     * @param relayStarts   every partition of the relay topics to drain, with the offset this run
+     *                      starts at ({@link RelayTopics#empty}): a partition it relays nothing to
+     *                      has nothing to wait for
      * @param transactional whether the application writes its relay topics in transactions: each
      *                      partition's last transaction then ends with a commit marker that takes
      *                      an offset but is never processed
      */
-    GroupProgress(final Admin admin, final String inputTopic, final List<String> relayTopics, final boolean transactional) {
+    GroupProgress(final Admin admin, final String inputTopic, final Map<TopicPartition, Long> relayStarts,
+                  final boolean transactional) {
         this.admin = admin;
         this.inputTopic = inputTopic;
-        this.relayTopics = List.copyOf(relayTopics);
+        this.relayStarts = Map.copyOf(relayStarts);
+        this.relayTopics = relayStarts.keySet().stream().map(TopicPartition::topic).distinct().toList();
         this.transactional = transactional;
     }
 
@@ -70,15 +74,10 @@ final class GroupProgress {
         if (relayTopics.isEmpty()) {
             return 0;
         }
-        final Map<String, TopicDescription> topics = get(admin.describeTopics(relayTopics).allTopicNames(),
-                "the partitions of " + relayTopics);
-        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        topics.values().forEach(topic -> topic.partitions().forEach(partition ->
-                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
         long backlog = 0;
-        for (final var end : get(admin.listOffsets(latest).all(), "the end offsets of " + relayTopics).entrySet()) {
-            final long endOffset = end.getValue().offset();
-            final long done = committed.relayOffsets().getOrDefault(end.getKey(), 0L);
+        for (final var end : TopicGrowth.partitionEnds(admin, relayTopics).entrySet()) {
+            final long endOffset = end.getValue();
+            final long done = committed.relayOffsets().getOrDefault(end.getKey(), relayStarts.getOrDefault(end.getKey(), 0L));
             final long markers = transactional && endOffset > done ? 1 : 0;
             backlog += Math.max(0, endOffset - markers - done);
         }

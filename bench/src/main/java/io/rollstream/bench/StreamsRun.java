@@ -3,6 +3,7 @@ package io.rollstream.bench;
 import io.rollstream.topologies.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -10,7 +11,6 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +57,7 @@ final class StreamsRun {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         KafkaStreams streams = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            final Map<TopicPartition, Long> relayStarts = RelayTopics.empty(admin, app.relayTopics());
             streams = new KafkaStreams(app.topology(), settings.properties(applicationId, guarantee, applicationId,
                     app.overrides()));
             streams.setUncaughtExceptionHandler(error -> {
@@ -64,7 +65,7 @@ final class StreamsRun {
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             final GroupProgress group = new GroupProgress(admin, Topics.EVENTS,
-                    limits.drainRelays() ? app.relayTopics() : List.of(), guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2));
+                    limits.drainRelays() ? relayStarts : Map.of(), guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2));
             streams.start();
             return new Watch(variant, purpose, guarantee, applicationId, limits, clock, group, streams, failure)
                     .awaitEnd(inputEvents);

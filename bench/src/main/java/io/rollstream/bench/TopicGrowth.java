@@ -28,20 +28,25 @@ final class TopicGrowth {
 
     /** Each topic's end offsets summed over its partitions, in the order given. */
     static Map<String, Long> endOffsets(final Admin admin, final List<String> topics) {
+        final Map<TopicPartition, Long> ends = partitionEnds(admin, topics);
+        final Map<String, Long> sums = new LinkedHashMap<>();
+        for (final String topic : topics) {
+            sums.put(topic, ends.entrySet().stream().filter(end -> end.getKey().topic().equals(topic))
+                    .mapToLong(Map.Entry::getValue).sum());
+        }
+        return sums;
+    }
+
+    /** The end offset of every partition of {@code topics}. */
+    static Map<TopicPartition, Long> partitionEnds(final Admin admin, final List<String> topics) {
         try {
             final Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             descriptions.values().forEach(topic -> topic.partitions().forEach(partition ->
                     latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
-            final Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            return admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
-            final Map<String, Long> sums = new LinkedHashMap<>();
-            for (final String topic : topics) {
-                sums.put(topic, ends.entrySet().stream().filter(end -> end.getKey().topic().equals(topic))
-                        .mapToLong(Map.Entry::getValue).sum());
-            }
-            return sums;
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the end offsets of " + topics, e);

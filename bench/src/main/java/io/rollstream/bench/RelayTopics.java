@@ -1,0 +1,51 @@
+package io.rollstream.bench;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Empties the topics an application relays events through to itself before it runs. Every run is
+ * a new application reading from the earliest offset, and the relay topics are shared by every
+ * run of the same variant (the Rollstream topology names its own): without this, a timed run would
+ * also process what its warm-up, or the run under the previous guarantee, relayed — and wait for
+ * it before counting as done.
+ */
+final class RelayTopics {
+
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private RelayTopics() {
+    }
+
+    /** Moves the start of every partition of {@code topics} to its end, and returns where that is. */
+    static Map<TopicPartition, Long> empty(final Admin admin, final List<String> topics) {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        final Map<TopicPartition, Long> ends = TopicGrowth.partitionEnds(admin, topics);
+        final Map<TopicPartition, RecordsToDelete> before = new HashMap<>();
+        ends.forEach((partition, end) -> {
+            if (end > 0) {
+                before.put(partition, RecordsToDelete.beforeOffset(end));
+            }
+        });
+        try {
+            admin.deleteRecords(before).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return ends;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while emptying the relay topics " + topics, e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot empty the relay topics " + topics + " on the embedded broker: "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -170,7 +171,16 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
                 config.getDouble(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG));
         // Opt in now to what becomes the default in Kafka 5.0 (and silences its warning).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.putAll(config.kafkaOverrides());
+        final Map<String, Object> overrides = config.kafkaOverrides();
+        props.putAll(overrides);
+        // Kafka Streams gives "producer."-prefixed settings precedence over plain ones: an
+        // operator's kafka.compression.type or kafka.batch.size would silently lose to the
+        // prefixed values set above. What the operator names explicitly wins.
+        for (final String producerSetting : List.of(ProducerConfig.BATCH_SIZE_CONFIG, ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
+            if (overrides.containsKey(producerSetting) && !overrides.containsKey(StreamsConfig.producerPrefix(producerSetting))) {
+                props.remove(StreamsConfig.producerPrefix(producerSetting));
+            }
+        }
         return props;
     }
 

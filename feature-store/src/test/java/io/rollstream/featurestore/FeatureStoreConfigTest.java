@@ -79,6 +79,19 @@ class FeatureStoreConfigTest {
                 .hasMessageContaining("lz4");
     }
 
+    @Test
+    void shouldLetAnOperatorsPlainKafkaProducerSettingsWinOverRollstreamsPrefixedOnes() {
+        // Kafka Streams would prefer producer.compression.type over compression.type: ours must step aside.
+        final Properties props = streamsPropertiesWith(Map.of("kafka.compression.type", "zstd", "kafka.batch.size", "32768"));
+
+        assertThat(props).containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "32768")
+                .doesNotContainKey(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG))
+                .doesNotContainKey(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG));
+        assertThat(new StreamsConfig(props).getProducerConfigs("client").get(ProducerConfig.COMPRESSION_TYPE_CONFIG))
+                .isEqualTo("zstd");
+    }
+
     /** Kafka Streams' properties for a service given the required settings and {@code settings}. */
     private static Properties streamsPropertiesWith(final Map<String, String> settings) {
         final Map<String, String> all = new HashMap<>(settings);

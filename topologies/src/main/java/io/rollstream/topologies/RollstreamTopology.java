@@ -67,7 +67,8 @@ public final class RollstreamTopology {
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String ADMIT_DEAD_LETTER_SINK = "admit-dead-letter-sink";
     static final String REKEY_SINK = "rekey-sink";
-    static final String USER_ID = "user_id";
+    /** The field events are keyed and partitioned by: entities whose key starts with it need no hop. */
+    public static final String USER_ID = "user_id";
 
     /**
      * Everything the topology needs that is not a constant of the contract.
@@ -131,7 +132,8 @@ public final class RollstreamTopology {
 
     /** The topics that move events to the partitions of non-user entity keys (item_id, ...). */
     public static List<String> partitionedByTopics(final FeatureCatalog catalog) {
-        return partitionFields(catalog).keySet().stream().map(Topics::partitionedBy).toList();
+        return partitionFields(catalog).keySet().stream().filter(field -> !field.equals(USER_ID))
+                .map(Topics::partitionedBy).toList();
     }
 
     public static Topology build(final Settings settings) {

@@ -118,6 +118,13 @@ class MultiEntityTopologyTest {
     }
 
     @Test
+    void shouldNeedATopicOnlyForEntitiesKeyedByAFieldOtherThanTheUserId() {
+        // user and user_category live where the events arrive; only item events move.
+        assertThat(RollstreamTopology.partitionedByTopics(FeaturesFile.loadDefault()))
+                .containsExactly(Topics.partitionedBy("item_id"));
+    }
+
+    @Test
     void shouldNeitherRelayNorStoreEventsOfTypesNoFeatureOfAnEntityLooksAt() {
         final TestOutputTopic<String, byte[]> relay = driver.createOutputTopic(Topics.partitionedBy("item_id"),
                 new StringDeserializer(), new ByteArrayDeserializer());

@@ -85,7 +85,8 @@ public final class EngineBenchmark {
         out.printf("context: Avro decoding alone, 1 thread, no Kafka: %,.0f events/s%n", decodeEps);
 
         final StreamsRun runs = new StreamsRun(new StreamsSettings(kafka.bootstrapServers(), stateRoot,
-                options.streamThreads(), options.commitInterval(), options.rocksDbMemoryBytes()), progress);
+                options.streamThreads(), options.commitInterval(), options.compression(), options.rocksDbMemoryBytes()),
+                progress);
         final Topologies topologies = new Topologies(registry, options.partitions(), rollstream);
         warmUp(runs, topologies, input.count());
 
@@ -147,8 +148,9 @@ public final class EngineBenchmark {
         out.println("        the commit covering its last record (committed offsets read every 50 ms); each line says how much");
         out.println("        of the machine's CPU other processes took meanwhile, and events per CPU-second this process (application,");
         out.println("        broker, GC, RocksDB) used: rates from a busy machine are not comparable, CPU-seconds nearly are");
-        out.printf("settings, identical for all: %d stream thread(s), commit.interval.ms=%d, statestore.cache.max.bytes=Kafka default,%n",
-                options.streamThreads(), options.commitInterval().toMillis());
+        out.printf("settings, identical for all: %d stream thread(s), commit.interval.ms=%d, producer compression.type=%s,%n"
+                        + "        statestore.cache.max.bytes=Kafka default,%n",
+                options.streamThreads(), options.commitInterval().toMillis(), options.compression());
         out.printf("        changelogs on, rocksdb.config.setter=BoundedMemoryRocksDBConfig (%,d MiB shared), guarantees %s;%n",
                 Machine.mebibytes(options.rocksDbMemoryBytes()), options.guarantees());
         out.printf("        (c) alone has max.poll.interval.ms=%d so that it stops soon after its budget (no effect on throughput)%n",
@@ -159,10 +161,10 @@ public final class EngineBenchmark {
         out.println(Variant.DSL.label() + ": " + Variant.DSL.description() + " over " + windows.stream().map(RollstreamUnderTest::label).toList()
                 + ", grace " + DurationText.of(rollstream.allowedLateness()) + ", counts per event type: "
                 + HoppingWindowsDslTopology.windowUpdatesPerEvent(windows) + " window updates per event; a bounded prefix, extrapolated");
+        final List<String> floorRelays = EntityCountsTopology.relayTopics(rollstream.entities());
         out.println(Variant.FLOOR.label() + ": " + Variant.FLOOR.description() + ": entities "
                 + rollstream.entities().stream().map(EntityCountsTopology.Entity::name).toList()
-                + (EntityCountsTopology.relayTopics(rollstream.entities()).isEmpty() ? ", no events relayed"
-                        : ", events relayed through " + EntityCountsTopology.relayTopics(rollstream.entities()))
+                + (floorRelays.isEmpty() ? ", no events relayed" : ", events relayed through " + floorRelays)
                 + "; no windows, validation or dedupe: what any implementation of these entities pays");
         if (options.warmupEvents() > 0) {
             out.printf("warm-up: (a), (b) and (d) first process %,d events unmeasured, so JIT compilation is not timed%n",
@@ -274,6 +276,7 @@ public final class EngineBenchmark {
                 line.put("ratio_vs_dsl" + suffix, rollstream.eventsPerSecond() / dsl.eventsPerSecond(), 1);
             }
             line.put("floor_eps" + suffix, floor.eventsPerSecond(), decimalsFor(floor.eventsPerSecond()))
+                    .put("floor_cpu_eps" + suffix, floor.eventsPerCpuSecond(), decimalsFor(floor.eventsPerCpuSecond()))
                     .put("floor_vs_count" + suffix, floor.eventsPerSecond() / count.eventsPerSecond(), 2)
                     .put("ratio_vs_floor" + suffix, rollstream.eventsPerSecond() / floor.eventsPerSecond(), 2);
         }

@@ -1,5 +1,6 @@
 package io.rollstream.bench;
 
+import io.rollstream.featurestore.FeatureStoreConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
@@ -18,12 +19,13 @@ import java.util.Objects;
  * @param dslMaxEvents  a cap on the prefix (c) processes, 0 for none (then only the budget limits it)
  * @param warmupEvents  events (a), (b) and (d) process once, unmeasured, before anything is timed, so
  *                      neither pays for JIT compilation of the code they share; 0 for no warm-up
+ * @param compression   compression.type of every variant's producers (changelogs, relay topics)
  * @param featuresFile  the features (b) computes and (c) takes its windows from; null for the default
  *                      file, the one the targets are about
  */
 public record EngineBenchmarkOptions(long events, int users, int items, long seed, Duration span,
                                      int partitions, int streamThreads, List<String> guarantees,
-                                     Duration commitInterval, long rocksDbMemoryBytes,
+                                     Duration commitInterval, String compression, long rocksDbMemoryBytes,
                                      boolean skipDsl, Duration dslBudget, long dslMaxEvents, long warmupEvents,
                                      Path featuresFile) {
 
@@ -42,6 +44,8 @@ public record EngineBenchmarkOptions(long events, int users, int items, long see
         require(!guarantees.isEmpty() && KNOWN_GUARANTEES.containsAll(guarantees) && guarantees.stream().distinct().count() == guarantees.size(),
                 "processing guarantees must be distinct values among " + KNOWN_GUARANTEES + ", got " + guarantees);
         require(!commitInterval.isNegative() && !commitInterval.isZero(), "the commit interval must be positive, got " + commitInterval);
+        require(FeatureStoreConfig.PRODUCER_COMPRESSIONS.contains(compression),
+                "the producers' compression must be one of " + FeatureStoreConfig.PRODUCER_COMPRESSIONS + ", got " + compression);
         require(rocksDbMemoryBytes > 0, "the RocksDB memory budget must be positive, got " + rocksDbMemoryBytes);
         require(!dslBudget.isNegative() && !dslBudget.isZero(), "the DSL variant's time budget must be positive, got " + dslBudget);
         require(dslMaxEvents >= 0, "the DSL variant's event cap must be 0 (none) or positive, got " + dslMaxEvents);

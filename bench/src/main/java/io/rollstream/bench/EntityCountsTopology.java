@@ -2,6 +2,7 @@ package io.rollstream.bench;
 
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
+import io.rollstream.topologies.RollstreamTopology;
 import io.rollstream.topologies.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,8 +54,6 @@ final class EntityCountsTopology {
         }
     }
 
-    /** The field (b) keys events by: entities partitioned by it are counted without a hop. */
-    static final String EVENT_KEY_FIELD = "user_id";
     private static final String RELAY_PREFIX = "bench-floor.by-";
 
     private EntityCountsTopology() {
@@ -62,7 +61,7 @@ final class EntityCountsTopology {
 
     /** The topics the floor relays events through, one per partition field other than the events' key. */
     static List<String> relayTopics(final List<Entity> entities) {
-        return byPartitionField(entities).keySet().stream().filter(field -> !field.equals(EVENT_KEY_FIELD))
+        return byPartitionField(entities).keySet().stream().filter(field -> !field.equals(RollstreamTopology.USER_ID))
                 .map(EntityCountsTopology::relayTopic).toList();
     }
 
@@ -72,13 +71,13 @@ final class EntityCountsTopology {
         topology.addSource("events", new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
         final List<Relay> relays = new ArrayList<>();
         for (final Map.Entry<String, List<Entity>> field : byField.entrySet()) {
-            if (!field.getKey().equals(EVENT_KEY_FIELD)) {
+            if (!field.getKey().equals(RollstreamTopology.USER_ID)) {
                 final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
                 field.getValue().forEach(entity -> lookedAt.addAll(entity.eventTypes()));
                 relays.add(new Relay(field.getKey(), field.getValue().get(0).partitionValue(), lookedAt));
             }
         }
-        final List<Entity> local = byField.getOrDefault(EVENT_KEY_FIELD, List.of());
+        final List<Entity> local = byField.getOrDefault(RollstreamTopology.USER_ID, List.of());
         topology.addProcessor("count-local", () -> new Counting(events.get(), local, relays), "events");
         addStores(topology, local, "count-local");
         for (final Relay relay : relays) {

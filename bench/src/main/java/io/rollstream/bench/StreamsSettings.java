@@ -17,7 +17,7 @@ import java.util.Properties;
  * same threads, commit interval, producer batch size and compression (the service's), record cache (Kafka's
  * default), changelogs (on, as in production) and RocksDB memory setter.
  */
-record StreamsSettings(String bootstrapServers, Path stateRoot, int streamThreads, Duration commitInterval,
+record StreamsSettings(String bootstrapServers, Path stateRoot, int streamThreads, Duration commitInterval, String compression,
                        long rocksDbMemoryBytes) {
 
     /** @param overrides settings of this one application, applied last */
@@ -31,7 +31,7 @@ record StreamsSettings(String bootstrapServers, Path stateRoot, int streamThread
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), FeatureStoreConfig.PRODUCER_BATCH_BYTES_DEFAULT);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), FeatureStoreConfig.PRODUCER_COMPRESSION_DEFAULT);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), compression);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
         props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, rocksDbMemoryBytes);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG), FirstRecordInterceptor.class.getName());

@@ -20,7 +20,7 @@ class EngineBenchmarkIT {
     void shouldRunAllFourVariantsOnTheWholeInputAndEndWithTheSummaryLine() throws Exception {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final EngineBenchmarkOptions options = new EngineBenchmarkOptions(EVENTS, 500, 200, 3, Duration.ofHours(30), 2, 1,
-                List.of("exactly_once_v2"), Duration.ofMillis(100), 64L * 1024 * 1024, false, Duration.ofSeconds(15),
+                List.of("exactly_once_v2"), Duration.ofMillis(100), "lz4", 64L * 1024 * 1024, false, Duration.ofSeconds(15),
                 DSL_CAP, 1_000, null);
 
         final EngineBenchmarkReport report = new EngineBenchmark(options, new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -31,8 +31,16 @@ class EngineBenchmarkOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events");
     }
 
+    @Test
+    void shouldRefuseACompressionKafkaDoesNotOfferNamingThoseItDoes() {
+        assertThatThrownBy(() -> new EngineBenchmarkOptions(1_000, 100, 100, 1, Duration.ofHours(36), 3, 1,
+                List.of("at_least_once"), Duration.ofMillis(100), "brotli", 64L * 1024 * 1024, false,
+                Duration.ofSeconds(10), 0, 0, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("brotli").hasMessageContaining("zstd");
+    }
+
     private static EngineBenchmarkOptions options(final long events, final List<String> guarantees, final long dslMaxEvents) {
         return new EngineBenchmarkOptions(events, 100, 100, 1, Duration.ofHours(36), 3, 1, guarantees,
-                Duration.ofMillis(100), 64L * 1024 * 1024, false, Duration.ofSeconds(10), dslMaxEvents, 0, null);
+                Duration.ofMillis(100), "lz4", 64L * 1024 * 1024, false, Duration.ofSeconds(10), dslMaxEvents, 0, null);
     }
 }

@@ -2,6 +2,7 @@ package io.rollstream.cli;
 
 import io.rollstream.bench.EngineBenchmark;
 import io.rollstream.bench.EngineBenchmarkOptions;
+import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -74,6 +75,11 @@ final class BenchCommand implements Runnable {
                 description = "commit.interval.ms of every variant (default: ${DEFAULT-VALUE}, the service's default).")
         long commitIntervalMs;
 
+        @Option(names = "--compression", defaultValue = FeatureStoreConfig.PRODUCER_COMPRESSION_DEFAULT,
+                description = "compression.type of every variant's producers, which write the changelogs and relay "
+                        + "topics: none, gzip, snappy, lz4 or zstd (default: ${DEFAULT-VALUE}, the service's default).")
+        String compression;
+
         @Option(names = "--rocksdb-memory-mb", defaultValue = "256",
                 description = "Memory of the shared RocksDB cache (" + BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG
                         + ") (default: ${DEFAULT-VALUE}).")
@@ -104,7 +110,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             final EngineBenchmarkOptions options = new EngineBenchmarkOptions(events, users, items, seed,
                     Duration.ofHours(spanHours), partitions, threads, guarantees, Duration.ofMillis(commitIntervalMs),
-                    rocksDbMemoryMb * 1024 * 1024, skipDsl, Duration.ofSeconds(dslSeconds), dslMaxEvents, warmupEvents,
+                    compression, rocksDbMemoryMb * 1024 * 1024, skipDsl, Duration.ofSeconds(dslSeconds), dslMaxEvents, warmupEvents,
                     featuresFile);
             new EngineBenchmark(options, System.out, System.err).run();
             return 0;

@@ -52,6 +52,8 @@ public final class FeatureStoreConfig extends AbstractConfig {
      * (docs/benchmarks.md); lz4 costs the stream thread the least of the codecs Kafka offers.
      */
     public static final String PRODUCER_COMPRESSION_DEFAULT = "lz4";
+    /** The codecs Kafka's producer offers. */
+    public static final List<String> PRODUCER_COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
     public static final String TOPIC_PARTITIONS = "rollstream.topics.partitions";
     public static final String TOPIC_REPLICATION = "rollstream.topics.replication-factor";
     public static final String MAX_FUTURE_SKEW_MS = "rollstream.ingest.max-future-skew.ms";
@@ -94,8 +96,8 @@ public final class FeatureStoreConfig extends AbstractConfig {
                             + "changelogs and the re-partitioned events at every commit; at most 1 MiB, the producer's "
                             + "largest request by default.")
             .define(PRODUCER_COMPRESSION, Type.STRING, PRODUCER_COMPRESSION_DEFAULT,
-                    ValidString.in("none", "gzip", "snappy", "lz4", "zstd"), Importance.LOW,
-                    "Compression of what the stream threads' producers write: changelogs and re-partitioned events.")
+                    ValidString.in(PRODUCER_COMPRESSIONS.toArray(String[]::new)), Importance.LOW,
+                    "Compression of what the stream threads' producers write: changelogs, re-partitioned events and dead letters.")
             .define(TOPIC_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
                     "Partitions of the topics Rollstream creates when they are missing. An existing events topic "
                             + "keeps its count, and the re-keyed topic is created to match it.")

@@ -165,7 +165,7 @@ public final class EngineBenchmark {
         out.println(Variant.FLOOR.label() + ": " + Variant.FLOOR.description() + ": entities "
                 + rollstream.entities().stream().map(EntityCountsTopology.Entity::name).toList()
                 + (floorRelays.isEmpty() ? ", no events relayed" : ", events relayed through " + floorRelays)
-                + "; no windows, validation or dedupe: what any implementation of these entities pays");
+                + "; no windows, validation or dedupe: the floor of any implementation with a store per entity");
         if (options.warmupEvents() > 0) {
             out.printf("warm-up: (a), (b) and (d) first process %,d events unmeasured, so JIT compilation is not timed%n",
                     Math.min(options.warmupEvents(), options.events()));

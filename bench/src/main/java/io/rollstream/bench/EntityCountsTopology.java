@@ -27,7 +27,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Variant (d): the least any application computing (b)'s features must do, whatever it computes.
+ * Variant (d): the least an application computing (b)'s features must do, whatever it computes,
+ * when it keeps each entity in a store of its own (as (b) does; an entity kept inside another's
+ * record, e.g. user×category inside the user's, would move fewer records).
  * Per entity of the features file, a bare count per entity key of the events that entity looks
  * at, with (b)'s data movement: entities keyed by the events' own key (user, user×category) are
  * counted where the event arrives, and each event an entity keyed by another field looks at is
@@ -35,8 +37,9 @@ import java.util.function.Supplier;
  * as (b) does and as any Kafka Streams application must to co-partition by item. No windows, no
  * validation, no dedupe, one long per key; stores as (a)'s: RocksDB, record cache, changelog.
  *
- * <p>(b)/(a) says what Rollstream costs over a count of users; (d)/(a) says how much of that any
- * implementation of the same entities pays, and (b)/(d) what the features themselves add.
+ * <p>(b)/(a) says what Rollstream costs over a count of users; (d)/(a) says how much of that the
+ * data movement of the same entities alone costs, and (b)/(d) what the features, validation and
+ * dedupe add.
  */
 final class EntityCountsTopology {
 

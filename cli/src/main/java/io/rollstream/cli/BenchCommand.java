@@ -38,7 +38,7 @@ final class BenchCommand implements Runnable {
                             + "(b) the Rollstream topology with the default features, and (c) the same windows written "
                             + "with DSL hopping windows advancing by 1 minute (a bounded run, extrapolated), and (d) a bare "
                             + "count per key of each entity of the features file, moving events between partitions as (b) "
-                            + "does: what any implementation of those entities pays. Takes a few "
+                            + "does: the floor of any implementation keeping each entity in a store of its own. Takes a few "
                             + "minutes; progress goes to stderr, results to stdout, ending with a line of key=value pairs."})
     static final class Engine implements Callable<Integer> {
 

@@ -45,11 +45,11 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final int PRODUCER_BATCH_BYTES_DEFAULT = 256 * 1024;
     public static final String PRODUCER_COMPRESSION = "rollstream.streams.producer.compression";
     /**
-     * lz4 rather than the producer's none: the broker shares the machine with the stream threads,
-     * and a commit waits for it to take every changed entity; entity records and relayed events
-     * compress well (repeated keys, feature layouts, field names of the relayed Avro). In the engine
-     * benchmark (b) ran 8% faster and on 8% less CPU per event with it, in two back-to-back pairs
-     * (docs/benchmarks.md); lz4 costs the stream thread the least of the codecs Kafka offers.
+     * lz4 rather than the producer's none: a commit hands the broker, which shares the machine with
+     * the stream threads, a burst of changed entities (repeated keys and feature layouts) and relayed
+     * events, and waits for all of it. In four A/B pairs of the engine benchmark (b) moved +7%, +8%,
+     * +7% and -1% with it: a small gain at best, never a loss beyond the run-to-run spread
+     * (docs/benchmarks.md). lz4 is among the cheapest of Kafka's codecs for the producing thread.
      */
     public static final String PRODUCER_COMPRESSION_DEFAULT = "lz4";
     /** The codecs Kafka's producer offers. */

@@ -3,14 +3,10 @@ package io.rollstream.bench;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.KafkaFuture;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * How far an application has got, from its consumer group's committed offsets: records of the
@@ -19,8 +15,6 @@ import java.util.concurrent.TimeoutException;
  * exactly_once_v2 only committed transactions move these offsets.
  */
 final class GroupProgress {
-
-    private static final long TIMEOUT_SECONDS = 10;
 
     /** Committed records of the input topic, and committed offsets summed over the relay topics. */
     record Committed(long input, long relay, Map<TopicPartition, Long> relayOffsets) {
@@ -50,8 +44,8 @@ final class GroupProgress {
     }
 
     Committed committed(final String applicationId) {
-        final Map<TopicPartition, OffsetAndMetadata> offsets = get(admin.listConsumerGroupOffsets(applicationId)
-                .partitionsToOffsetAndMetadata(), "the committed offsets of " + applicationId);
+        final Map<TopicPartition, OffsetAndMetadata> offsets = BrokerCalls.await(admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata(), "read the committed offsets of " + applicationId);
         long input = 0;
         long relay = 0;
         final Map<TopicPartition, Long> relayOffsets = new HashMap<>();
@@ -82,16 +76,5 @@ final class GroupProgress {
             backlog += Math.max(0, endOffset - markers - done);
         }
         return backlog;
-    }
-
-    private static <T> T get(final KafkaFuture<T> future, final String what) {
-        try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading " + what, e);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read " + what + " from the embedded broker: " + e.getMessage(), e);
-        }
     }
 }

@@ -7,9 +7,6 @@ import org.apache.kafka.common.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Empties the topics an application relays events through to itself before it runs. Every run is
@@ -19,8 +16,6 @@ import java.util.concurrent.TimeoutException;
  * it before counting as done.
  */
 final class RelayTopics {
-
-    private static final long TIMEOUT_SECONDS = 30;
 
     private RelayTopics() {
     }
@@ -37,15 +32,7 @@ final class RelayTopics {
                 before.put(partition, RecordsToDelete.beforeOffset(end));
             }
         });
-        try {
-            admin.deleteRecords(before).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return ends;
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while emptying the relay topics " + topics, e);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot empty the relay topics " + topics + " on the embedded broker: "
-                    + e.getMessage(), e);
-        }
+        BrokerCalls.await(admin.deleteRecords(before).all(), "empty the relay topics " + topics);
+        return ends;
     }
 }

@@ -9,9 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -20,8 +17,6 @@ import java.util.stream.Collectors;
  * markers, so they say "offsets", not "records".
  */
 final class TopicGrowth {
-
-    private static final long TIMEOUT_SECONDS = 10;
 
     private TopicGrowth() {
     }
@@ -39,21 +34,13 @@ final class TopicGrowth {
 
     /** The end offset of every partition of {@code topics}. */
     static Map<TopicPartition, Long> partitionEnds(final Admin admin, final List<String> topics) {
-        try {
-            final Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            descriptions.values().forEach(topic -> topic.partitions().forEach(partition ->
-                    latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
-            return admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the end offsets of " + topics, e);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the end offsets of " + topics + " from the embedded broker: "
-                    + e.getMessage(), e);
-        }
+        final Map<String, TopicDescription> descriptions = BrokerCalls.await(admin.describeTopics(topics).allTopicNames(),
+                "describe the topics " + topics);
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        descriptions.values().forEach(topic -> topic.partitions().forEach(partition ->
+                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        return BrokerCalls.await(admin.listOffsets(latest).all(), "read the end offsets of " + topics)
+                .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
     }
 
     /** "clickstream.events.dlq +0, clickstream.events.rekeyed +0, ... offsets". */

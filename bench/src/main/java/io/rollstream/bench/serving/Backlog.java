@@ -1,5 +1,6 @@
 package io.rollstream.bench.serving;
 
+import io.rollstream.bench.BrokerCalls;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.topologies.RollstreamTopology;
 import io.rollstream.topologies.Topics;
@@ -8,16 +9,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * How many records the feature store has not yet committed as processed, from its consumer group's
@@ -47,18 +44,19 @@ final class Backlog implements AutoCloseable {
     }
 
     State now() {
-        final Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata());
+        final Map<TopicPartition, OffsetAndMetadata> committed = BrokerCalls.await(admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata(), "read the committed offsets of " + groupId);
         final List<String> topics = new ArrayList<>(relayTopics);
         topics.add(Topics.EVENTS);
-        final Map<String, TopicDescription> described = get(admin.describeTopics(topics).allTopicNames());
+        final Map<String, TopicDescription> described = BrokerCalls.await(admin.describeTopics(topics).allTopicNames(),
+                "describe the topics " + topics);
         final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         described.values().forEach(topic -> topic.partitions().forEach(partition ->
                 latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
         long eventsCommitted = 0;
         long eventsEnd = 0;
         long remaining = 0;
-        for (final var end : get(admin.listOffsets(latest).all()).entrySet()) {
+        for (final var end : BrokerCalls.await(admin.listOffsets(latest).all(), "read the end offsets of " + topics).entrySet()) {
             final TopicPartition partition = end.getKey();
             final long endOffset = end.getValue().offset();
             final OffsetAndMetadata offset = committed.get(partition);
@@ -72,17 +70,6 @@ final class Backlog implements AutoCloseable {
             }
         }
         return new State(eventsCommitted, eventsEnd, remaining);
-    }
-
-    private static <T> T get(final KafkaFuture<T> future) {
-        try {
-            return future.get(10, TimeUnit.SECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the consumer group's progress", e);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the consumer group's progress from the broker: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class EngineBenchmark {
         printSetup();
         final List<String> topics = new ArrayList<>(List.of(Topics.EVENTS, Topics.DEAD_LETTERS));
         topics.addAll(rollstream.relayTopics());
-        topics.addAll(EntityCountsTopology.relayTopics(rollstream.entities()));
+        topics.addAll(EntityCountsTopology.relayTopics(rollstream.relayedEventTypes()));
         kafka.createTopics(options.partitions(), topics.toArray(String[]::new));
         final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("rollstream-bench");
         final Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
@@ -161,7 +161,7 @@ public final class EngineBenchmark {
         out.println(Variant.DSL.label() + ": " + Variant.DSL.description() + " over " + windows.stream().map(RollstreamUnderTest::label).toList()
                 + ", grace " + DurationText.of(rollstream.allowedLateness()) + ", counts per event type: "
                 + HoppingWindowsDslTopology.windowUpdatesPerEvent(windows) + " window updates per event; a bounded prefix, extrapolated");
-        final List<String> floorRelays = EntityCountsTopology.relayTopics(rollstream.entities());
+        final List<String> floorRelays = EntityCountsTopology.relayTopics(rollstream.relayedEventTypes());
         out.println(Variant.FLOOR.label() + ": " + Variant.FLOOR.description() + ": entities "
                 + rollstream.entities().stream().map(EntityCountsTopology.Entity::name).toList()
                 + (floorRelays.isEmpty() ? ", no events relayed" : ", events relayed through " + floorRelays)
@@ -297,8 +297,9 @@ public final class EngineBenchmark {
                 case ROLLSTREAM -> new StreamsApp(variant, rollstream.build(registry, partitions),
                         rollstream.relayTopics(), RollstreamTopology.streamsSettings());
                 case FLOOR -> new StreamsApp(variant, EntityCountsTopology.build(
-                        () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class), rollstream.entities()),
-                        EntityCountsTopology.relayTopics(rollstream.entities()), Map.of());
+                        () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class), rollstream.entities(),
+                        rollstream.relayedEventTypes()),
+                        EntityCountsTopology.relayTopics(rollstream.relayedEventTypes()), Map.of());
                 case DSL -> new StreamsApp(variant, HoppingWindowsDslTopology.build(new ClickEventSerde(registry),
                         rollstream.windowLengths(), rollstream.allowedLateness()), List.of(),
                         StreamsApp.dslOverrides());

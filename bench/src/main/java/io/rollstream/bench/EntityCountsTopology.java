@@ -62,24 +62,23 @@ final class EntityCountsTopology {
     private EntityCountsTopology() {
     }
 
-    /** The topics the floor relays events through, one per partition field other than the events' key. */
-    static List<String> relayTopics(final List<Entity> entities) {
-        return byPartitionField(entities).keySet().stream().filter(field -> !field.equals(RollstreamTopology.USER_ID))
-                .map(EntityCountsTopology::relayTopic).toList();
+    /** The topics the floor relays events through, one per field (b) relays events to the partitions of. */
+    static List<String> relayTopics(final Map<String, Set<EventType>> relayedEventTypes) {
+        return relayedEventTypes.keySet().stream().map(EntityCountsTopology::relayTopic).toList();
     }
 
-    static Topology build(final Supplier<Deserializer<ClickEvent>> events, final List<Entity> entities) {
+    /**
+     * @param relayedEventTypes per field (b) relays events to the partitions of, the event types it
+     *                          relays ({@link RollstreamUnderTest#relayedEventTypes}): (d) relays the same
+     */
+    static Topology build(final Supplier<Deserializer<ClickEvent>> events, final List<Entity> entities,
+                          final Map<String, Set<EventType>> relayedEventTypes) {
         final Map<String, List<Entity>> byField = byPartitionField(entities);
         final Topology topology = new Topology();
         topology.addSource("events", new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
         final List<Relay> relays = new ArrayList<>();
-        for (final Map.Entry<String, List<Entity>> field : byField.entrySet()) {
-            if (!field.getKey().equals(RollstreamTopology.USER_ID)) {
-                final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
-                field.getValue().forEach(entity -> lookedAt.addAll(entity.eventTypes()));
-                relays.add(new Relay(field.getKey(), field.getValue().get(0).partitionValue(), lookedAt));
-            }
-        }
+        relayedEventTypes.forEach((field, types) ->
+                relays.add(new Relay(field, byField.get(field).get(0).partitionValue(), types)));
         final List<Entity> local = byField.getOrDefault(RollstreamTopology.USER_ID, List.of());
         topology.addProcessor("count-local", () -> new Counting(events.get(), local, relays), "events");
         addStores(topology, local, "count-local");

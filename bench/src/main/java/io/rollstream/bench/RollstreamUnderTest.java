@@ -6,6 +6,7 @@ import io.rollstream.engine.Window;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Variant (b), and the benchmark's only contact with how the Rollstream topology and its features
@@ -61,6 +64,11 @@ final class RollstreamUnderTest {
         return catalog.entities().stream().map(set -> new EntityCountsTopology.Entity(set.entity(),
                 set.entityDefinition().partitionField().name(), set.entityDefinition().partitionField()::value,
                 set.eventTypes(), set.entityDefinition()::keyOf)).toList();
+    }
+
+    /** Per entity key field other than the user id, the event types (b) relays to its partitions. */
+    Map<String, Set<EventType>> relayedEventTypes() {
+        return RollstreamTopology.relayedEventTypes(catalog);
     }
 
     /** One line for the output: what the features file holds. */

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -35,11 +34,11 @@ class EntityCountsTopologyTest {
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
     private final ClickEventSerde serde = new ClickEventSerde(registry);
-    private final List<EntityCountsTopology.Entity> entities = RollstreamUnderTest.of(null).entities();
+    private final RollstreamUnderTest rollstream = RollstreamUnderTest.of(null);
 
     @Test
     void shouldCountEachEntityOfTheFeaturesFileByItsKeyAndRelayOnlyTheEventsItemFeaturesLookAt() {
-        assertThat(EntityCountsTopology.relayTopics(entities)).containsExactly("bench-floor.by-item-id");
+        assertThat(EntityCountsTopology.relayTopics(rollstream.relayedEventTypes())).containsExactly("bench-floor.by-item-id");
         try (TopologyTestDriver driver = driver()) {
             final TestInputTopic<String, ClickEvent> events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(),
                     serde.serializer());
@@ -68,7 +67,8 @@ class EntityCountsTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         return new TopologyTestDriver(EntityCountsTopology.build(
-                () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class), entities), props);
+                () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class), rollstream.entities(),
+                rollstream.relayedEventTypes()), props);
     }
 
     private static Long count(final TopologyTestDriver driver, final String entity, final String key) {

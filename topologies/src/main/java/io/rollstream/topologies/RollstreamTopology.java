@@ -132,8 +132,24 @@ public final class RollstreamTopology {
 
     /** The topics that move events to the partitions of non-user entity keys (item_id, ...). */
     public static List<String> partitionedByTopics(final FeatureCatalog catalog) {
-        return partitionFields(catalog).keySet().stream().filter(field -> !field.equals(USER_ID))
-                .map(Topics::partitionedBy).toList();
+        return relayedEventTypes(catalog).keySet().stream().map(Topics::partitionedBy).toList();
+    }
+
+    /**
+     * Per entity key field other than the user id, the event types some entity keyed by it looks
+     * at: admission moves only those to that field's partitions (a moved event costs a produce, a
+     * fetch and a second decode).
+     */
+    public static Map<String, Set<EventType>> relayedEventTypes(final FeatureCatalog catalog) {
+        final Map<String, Set<EventType>> relayed = new LinkedHashMap<>();
+        partitionFields(catalog).forEach((field, sets) -> {
+            if (!field.equals(USER_ID)) {
+                final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
+                sets.forEach(set -> lookedAt.addAll(set.eventTypes()));
+                relayed.put(field, lookedAt);
+            }
+        });
+        return relayed;
     }
 
     public static Topology build(final Settings settings) {
@@ -156,14 +172,8 @@ public final class RollstreamTopology {
         final List<FeatureSet> userKeyed = byField.getOrDefault(USER_ID, List.of());
         final List<String> localEntities = userKeyed.stream().map(RollstreamTopology::processorName).toList();
         final List<AdmissionProcessorSupplier.PartitionSink> partitionSinks = new ArrayList<>();
-        for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
-            if (!field.getKey().equals(USER_ID)) {
-                final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
-                field.getValue().forEach(set -> lookedAt.addAll(set.eventTypes()));
-                partitionSinks.add(new AdmissionProcessorSupplier.PartitionSink(sinkName(field.getKey()),
-                        field.getValue().get(0).entityDefinition(), lookedAt));
-            }
-        }
+        relayedEventTypes(catalog).forEach((field, lookedAt) -> partitionSinks.add(new AdmissionProcessorSupplier.PartitionSink(
+                sinkName(field), byField.get(field).get(0).entityDefinition(), lookedAt)));
         topology.addProcessor(ADMIT, new AdmissionProcessorSupplier(DEDUPE_STORE, DEDUPE_INDEX, catalog.allowedLateness(),
                 catalog.dedupeHorizon(), ADMIT_DEAD_LETTER_SINK, localEntities, partitionSinks), INGEST, REKEYED_INGEST);
         if (catalog.dedupeHorizon().isPositive()) {

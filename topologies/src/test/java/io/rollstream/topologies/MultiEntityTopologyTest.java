@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -122,6 +123,9 @@ class MultiEntityTopologyTest {
         // user and user_category live where the events arrive; only item events move.
         assertThat(RollstreamTopology.partitionedByTopics(FeaturesFile.loadDefault()))
                 .containsExactly(Topics.partitionedBy("item_id"));
+        assertThat(RollstreamTopology.relayedEventTypes(FeaturesFile.loadDefault()))
+                .as("the types the item features look at, and no others")
+                .isEqualTo(Map.of("item_id", EnumSet.of(EventType.PRODUCT_VIEW, EventType.PURCHASE)));
     }
 
     @Test

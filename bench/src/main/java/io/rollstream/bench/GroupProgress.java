@@ -69,7 +69,7 @@ final class GroupProgress {
             return 0;
         }
         long backlog = 0;
-        for (final var end : TopicGrowth.partitionEnds(admin, relayTopics).entrySet()) {
+        for (final var end : BrokerCalls.partitionEnds(admin, relayTopics).entrySet()) {
             final long endOffset = end.getValue();
             final long done = committed.relayOffsets().getOrDefault(end.getKey(), relayStarts.getOrDefault(end.getKey(), 0L));
             final long markers = transactional && endOffset > done ? 1 : 0;

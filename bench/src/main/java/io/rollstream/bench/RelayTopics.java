@@ -25,7 +25,7 @@ final class RelayTopics {
         if (topics.isEmpty()) {
             return Map.of();
         }
-        final Map<TopicPartition, Long> ends = TopicGrowth.partitionEnds(admin, topics);
+        final Map<TopicPartition, Long> ends = BrokerCalls.partitionEnds(admin, topics);
         final Map<TopicPartition, RecordsToDelete> before = new HashMap<>();
         ends.forEach((partition, end) -> {
             if (end > 0) {

@@ -1,11 +1,8 @@
 package io.rollstream.bench;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +20,7 @@ final class TopicGrowth {
 
     /** Each topic's end offsets summed over its partitions, in the order given. */
     static Map<String, Long> endOffsets(final Admin admin, final List<String> topics) {
-        final Map<TopicPartition, Long> ends = partitionEnds(admin, topics);
+        final Map<TopicPartition, Long> ends = BrokerCalls.partitionEnds(admin, topics);
         final Map<String, Long> sums = new LinkedHashMap<>();
         for (final String topic : topics) {
             sums.put(topic, ends.entrySet().stream().filter(end -> end.getKey().topic().equals(topic))
@@ -32,16 +29,6 @@ final class TopicGrowth {
         return sums;
     }
 
-    /** The end offset of every partition of {@code topics}. */
-    static Map<TopicPartition, Long> partitionEnds(final Admin admin, final List<String> topics) {
-        final Map<String, TopicDescription> descriptions = BrokerCalls.await(admin.describeTopics(topics).allTopicNames(),
-                "describe the topics " + topics);
-        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        descriptions.values().forEach(topic -> topic.partitions().forEach(partition ->
-                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
-        return BrokerCalls.await(admin.listOffsets(latest).all(), "read the end offsets of " + topics)
-                .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
-    }
 
     /** "clickstream.events.dlq +0, clickstream.events.rekeyed +0, ... offsets". */
     static String describe(final Map<String, Long> before, final Map<String, Long> after) {

@@ -97,11 +97,11 @@ final class BenchCommand implements Runnable {
         long dslMaxEvents;
 
         @Option(names = "--warmup-events", defaultValue = "200000",
-                description = "Events (a) and (b) process unmeasured first, to warm the JIT; 0 for none (default: ${DEFAULT-VALUE}).")
+                description = "Events (a), (b) and (d) process unmeasured first, to warm the JIT; 0 for none (default: ${DEFAULT-VALUE}).")
         long warmupEvents;
 
         @Option(names = "--features", paramLabel = "FILE",
-                description = "A features file for (b) to compute, and (c) to take its windows from, instead of the "
+                description = "A features file for (b) to compute, (c) to take its windows from and (d) its entities, instead of the "
                         + "default one the targets are about: to measure what a feature, an entity or deduplication "
                         + "costs (docs/benchmarks.md). Default: the built-in default features.")
         Path featuresFile;

@@ -6,13 +6,10 @@ import io.rollstream.topologies.RollstreamTopology;
 import io.rollstream.topologies.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,17 +45,12 @@ final class Backlog implements AutoCloseable {
                 .partitionsToOffsetAndMetadata(), "read the committed offsets of " + groupId);
         final List<String> topics = new ArrayList<>(relayTopics);
         topics.add(Topics.EVENTS);
-        final Map<String, TopicDescription> described = BrokerCalls.await(admin.describeTopics(topics).allTopicNames(),
-                "describe the topics " + topics);
-        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        described.values().forEach(topic -> topic.partitions().forEach(partition ->
-                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
         long eventsCommitted = 0;
         long eventsEnd = 0;
         long remaining = 0;
-        for (final var end : BrokerCalls.await(admin.listOffsets(latest).all(), "read the end offsets of " + topics).entrySet()) {
+        for (final var end : BrokerCalls.partitionEnds(admin, topics).entrySet()) {
             final TopicPartition partition = end.getKey();
-            final long endOffset = end.getValue().offset();
+            final long endOffset = end.getValue();
             final OffsetAndMetadata offset = committed.get(partition);
             final long done = offset == null ? 0 : offset.offset();
             if (partition.topic().equals(Topics.EVENTS)) {

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Rollstream on this machine. Prints figures and a last line of key=value pairs.",
         subcommands = {BenchCommand.Engine.class, CollectorBenchCommand.class, ServingBenchCommand.class,
-                FreshnessBenchCommand.class})
+                FreshnessBenchCommand.class, StateWritesBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Spec

@@ -26,8 +26,8 @@ import java.util.Set;
  */
 final class RollstreamUnderTest {
 
-    /** As the service's default {@code rollstream.ingest.max-future-skew.ms}. */
-    private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    /** As the service's default {@code rollstream.ingest.max-future-skew.ms}; the engine keeps tiles that much longer. */
+    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
 
     /** What (b) computes, and what (c)'s windows are taken from. */
     private final FeatureCatalog catalog;

@@ -86,7 +86,7 @@ public final class StateWrites {
 
         EntityWrites(final FeatureSet set, final Options options) {
             this.set = set;
-            this.engine = new FeatureEngine(set);
+            this.engine = new FeatureEngine(set, RollstreamUnderTest.MAX_FUTURE_SKEW);
             this.codec = new EntityStateCodec(set, options.aloneBytes(), options.headBudgetBytes());
             this.footprint = new StateFootprint(set);
         }

@@ -4,6 +4,7 @@ import io.rollstream.engine.tile.TileLayout;
 import io.rollstream.engine.tile.TileSeries;
 import io.rollstream.schemas.ClickEvent;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,10 +22,27 @@ public final class FeatureEngine {
 
     private final FeatureSet featureSet;
     private final List<TileLayout> layouts;
+    private final long maxFutureSkewMs;
 
+    /** An engine for events never ahead of the clock their entity is read at, and for readers that never fold. */
     public FeatureEngine(final FeatureSet featureSet) {
+        this(featureSet, Duration.ZERO);
+    }
+
+    /**
+     * @param maxFutureSkew how far an event's time may be ahead of the clock its entity is read at
+     *                      (what ingest admits, {@code rollstream.ingest.max-future-skew.ms}): tiles
+     *                      are kept for windows read that much before the newest event time, so an
+     *                      event from a fast clock does not drop the oldest tiles of windows read at
+     *                      the true time
+     */
+    public FeatureEngine(final FeatureSet featureSet, final Duration maxFutureSkew) {
+        if (maxFutureSkew.isNegative()) {
+            throw new IllegalArgumentException("the max future skew must not be negative, got " + maxFutureSkew);
+        }
         this.featureSet = featureSet;
         this.layouts = featureSet.layouts();
+        this.maxFutureSkewMs = maxFutureSkew.toMillis();
     }
 
     public FeatureSet featureSet() {
@@ -36,8 +54,10 @@ public final class FeatureEngine {
     }
 
     /**
-     * Folds one event into the entity's state. Tiles that no window can reach any more (relative
-     * to the entity's newest event) are dropped on the way, so state stays bounded per entity.
+     * Folds one event into the entity's state. Tiles that no window can reach any more are dropped
+     * on the way, so state stays bounded per entity: no window read at or after the entity's newest
+     * event time minus the max future skew, the earliest instant a reader's clock can show once
+     * that event was admitted. An event older than that in every tile width changes nothing.
      * Whether an event is too late to accept is the caller's decision (it owns the clock). An
      * event of a type no feature looks at ({@link FeatureSet#looksAt}) leaves the state as it is.
      */
@@ -47,7 +67,7 @@ public final class FeatureEngine {
         }
         final long eventTime = event.getEventTime().toEpochMilli();
         state.observe(eventTime);
-        final long reference = state.newestEventTime();
+        final long reference = state.newestEventTime() - maxFutureSkewMs;
         final List<FeatureDefinition> features = featureSet.features();
         for (int l = 0; l < layouts.size(); l++) {
             final TileLayout layout = layouts.get(l);

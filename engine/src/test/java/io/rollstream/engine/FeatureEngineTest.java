@@ -100,6 +100,25 @@ class FeatureEngineTest {
     }
 
     @Test
+    void shouldKeepTheOldestTilesOfWindowsReadAtTheClockWhenAnEventComesFromAFastOne() {
+        final FeatureEngine skewed = new FeatureEngine(features, Duration.ofMinutes(5));
+        final EntityState state = skewed.newState();
+        skewed.fold(state, event("u1", EventType.CLICK, NOON.minus(Duration.ofMinutes(58))));
+        // A phone 4 minutes fast, within the 5 allowed: its event is ahead of the clock that reads the user.
+        skewed.fold(state, event("u1", EventType.CLICK, NOON.plus(Duration.ofMinutes(4))));
+
+        assertThat(skewed.read(state, NOON.toEpochMilli()).get("click_count_1h"))
+                .as("read at noon: the click 58 minutes before counts, the one from the future not yet").isEqualTo(1L);
+        assertThat(skewed.read(state, NOON.plus(Duration.ofMinutes(4)).toEpochMilli()).get("click_count_1h"))
+                .as("read when the fast clock's time comes: the old click has left the window, the new one counts")
+                .isEqualTo(1L);
+        final int layout1h = features.layouts().stream().filter(l -> l.retentionMs() == Duration.ofHours(1).toMillis())
+                .findFirst().map(features.layouts()::indexOf).orElseThrow();
+        skewed.fold(state, event("u1", EventType.CLICK, NOON.plus(Duration.ofMinutes(10))));
+        assertThat(state.series(layout1h).size()).as("the 11:02 tile goes once no clock can read it").isEqualTo(2);
+    }
+
+    @Test
     void shouldLeaveStateAsItIsForAnEventTypeNoFeatureLooksAt() {
         final FeatureSet itemViews = FeaturesFile.parse("""
                 features:

@@ -213,7 +213,8 @@ public final class RollstreamTopology {
                                   final Settings settings) {
         final String processor = processorName(set);
         final String store = storeName(set);
-        topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(new FeatureEngine(set), store), parent);
+        topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(
+                new FeatureEngine(set, settings.maxFutureSkew()), store), parent);
         topology.addStateStore(new EntityStateStoreBuilder(store, set, settings.cachedEntitiesPerStore(),
                 Objects.requireNonNull(settings.writeListeners().apply(store), "no write listener for " + store)), processor);
     }

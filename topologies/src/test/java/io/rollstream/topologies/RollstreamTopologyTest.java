@@ -75,6 +75,16 @@ class RollstreamTopologyTest {
     }
 
     @Test
+    void shouldKeepWindowsReadAtTheClockWholeWhenAnEventComesFromAFastClock() {
+        harness.send("alice", EventType.CLICK, NOON.minus(Duration.ofMinutes(58)));
+        // Produced at noon by a phone 4 minutes fast: admitted, the skew allowed is 5 minutes.
+        harness.send(harness.event("alice", EventType.CLICK, NOON.plus(Duration.ofMinutes(4))).build(), NOON);
+
+        assertThat(harness.read("alice", NOON).get("click_count_1h")).isEqualTo(1L);
+        assertThat(harness.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldLetASilentUsersCountsFallToZeroAsTimePasses() {
         harness.send("alice", EventType.PRODUCT_VIEW, NOON.minus(Duration.ofMinutes(5)));
         harness.send("alice", EventType.PRODUCT_VIEW, NOON.minus(Duration.ofMinutes(2)));

@@ -156,6 +156,6 @@ class FeatureEnginePropertyTest {
 
     @Provide
     Arbitrary<List<Long>> readOffsets() {
-        return ScenarioArbitraries.queryOffsets();
+        return ScenarioArbitraries.queryOffsets(TopologyUnderTest.MAX_FUTURE_SKEW);
     }
 }

@@ -208,7 +208,8 @@ public final class FeatureOracle {
                     final Double timestamp = exactNumber(values.get(since.source()));
                     from = timestamp == null ? null : timestamp.longValue();
                 }
-                yield new Expected.Exact(from == null ? null : (asOf - from) / 1000.0);
+                // An event from a clock ahead of the reader's happened 0 s ago, never a negative time.
+                yield new Expected.Exact(from == null ? null : Math.max(0, asOf - from) / 1000.0);
             }
         };
     }

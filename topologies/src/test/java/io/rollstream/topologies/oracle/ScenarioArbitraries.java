@@ -44,10 +44,17 @@ public final class ScenarioArbitraries {
         return action.list().ofMinSize(1).ofMaxSize(maxActions).map(Scenario::new);
     }
 
-    /** Query instants, as offsets after the newest event time of a stream. */
-    public static Arbitrary<List<Long>> queryOffsets() {
+    /**
+     * Query instants, as offsets from the newest event time of a stream: at it, after it (silent
+     * spells, windows emptying), and before it by up to the max future skew: a reader's clock, which
+     * an admitted event from a fast clock may be ahead of.
+     */
+    public static Arbitrary<List<Long>> queryOffsets(final Duration maxFutureSkew) {
+        final long skew = maxFutureSkew.toMillis();
         return Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.just(0L)),
+                Tuple.of(2, Arbitraries.just(-skew)),
+                Tuple.of(2, Arbitraries.longs().between(-skew, 0)),
                 Tuple.of(1, Arbitraries.longs().between(1, MINUTE)),
                 Tuple.of(2, Arbitraries.longs().between(1, 2 * HOUR)),
                 Tuple.of(2, Arbitraries.longs().between(1, 3 * DAY)),

@@ -80,6 +80,10 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
                     addTo(batch, eldest.getValue());
                     batch.write();
                     listener.written(eldest.getKey());
+                    // The dirty list keeps the entry until the next flush, which skips it: without its
+                    // state, what a long commit interval holds there is bounded by the cache, not by
+                    // every entity the interval touched.
+                    eldest.getValue().state = null;
                 }
                 return true;
             }

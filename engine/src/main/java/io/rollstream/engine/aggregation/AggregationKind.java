@@ -98,6 +98,20 @@ enum AggregationKind {
         return ids;
     }
 
+    /** What a feature of this kind reads as, aggregating {@code field} (null: none), which {@link #checkField} accepted. */
+    ValueType valueType(final EventField field) {
+        return switch (this) {
+            case MIN, MAX, FIRST, LAST -> switch (field.type()) {
+                case NUMBER -> ValueType.NUMBER;
+                case TIMESTAMP -> ValueType.TIMESTAMP;
+                case STRING -> ValueType.TEXT;
+            };
+            case LAST_K, TOP_K -> ValueType.LIST;
+            case COUNT, SUM, AVG, STDDEV, APPROX_DISTINCT, APPROX_PERCENTILE, SESSION_EVENTS, SESSION_DURATION,
+                 SESSION_COUNT -> ValueType.NUMBER;
+        };
+    }
+
     /** @throws IllegalArgumentException when this kind cannot aggregate {@code field} (null: no field) */
     void checkField(final EventField field) {
         if (fieldUse == FieldUse.OPTIONAL) {

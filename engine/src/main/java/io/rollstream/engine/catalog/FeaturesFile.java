@@ -12,6 +12,7 @@ import io.rollstream.engine.Window;
 import io.rollstream.engine.aggregation.Aggregation;
 import io.rollstream.engine.aggregation.AggregationSpec;
 import io.rollstream.engine.aggregation.Aggregations;
+import io.rollstream.engine.aggregation.ValueType;
 import io.rollstream.engine.field.EventField;
 import io.rollstream.engine.field.EventFields;
 import io.rollstream.schemas.EventType;
@@ -55,6 +56,8 @@ public final class FeaturesFile {
 
     private final String source;
     private final List<String> problems = new ArrayList<>();
+    /** By entity, what each feature declared so far reads as: what derived features may read. */
+    private final Map<String, Map<String, ValueType>> valueTypes = new LinkedHashMap<>();
 
     private FeaturesFile(final String source) {
         this.source = source;
@@ -103,6 +106,7 @@ public final class FeaturesFile {
 
         final Map<String, EntityDefinition> entities = entities(root.path("entities"));
         final Duration lateness = root.has("allowed_lateness") ? duration("allowed_lateness", root.get("allowed_lateness")) : null;
+        final Duration dedupeHorizon = root.has("dedupe_horizon") ? duration("dedupe_horizon", root.get("dedupe_horizon")) : null;
         final Map<String, List<FeatureDefinition>> features = new LinkedHashMap<>();
         final JsonNode featureNodes = root.path("features");
         if (!featureNodes.isArray() || featureNodes.isEmpty()) {
@@ -135,11 +139,7 @@ public final class FeaturesFile {
         }
         final Duration effectiveLateness = sets.stream().map(FeatureSet::allowedLateness).max(Duration::compareTo)
                 .orElse(Duration.ZERO);
-        final Duration dedupe = root.has("dedupe_horizon") ? duration("dedupe_horizon", root.get("dedupe_horizon"))
-                : FeatureCatalog.defaultDedupeHorizon(effectiveLateness);
-        if (!problems.isEmpty()) {
-            throw new FeaturesFileException(source, problems);
-        }
+        final Duration dedupe = dedupeHorizon != null ? dedupeHorizon : FeatureCatalog.defaultDedupeHorizon(effectiveLateness);
         return new FeatureCatalog(sets, effectiveLateness, dedupe, FeatureCatalog.fingerprintOf(sets));
     }
 
@@ -188,11 +188,7 @@ public final class FeaturesFile {
         if (name.isEmpty()) {
             problems.add(where + ": 'name' is missing");
         }
-        final String entity = node.path("entity").asText("user");
-        if (!entities.containsKey(entity)) {
-            problems.add(where + ": 'entity': unknown entity '" + entity + "'; known: " + entities.keySet()
-                    + " (declare others under 'entities')");
-        }
+        final String entity = entity(where, node, entities);
         final Set<EventType> types = eventTypes(where, node.path("event_types"));
         EventField field = null;
         if (node.has("field")) {
@@ -204,13 +200,15 @@ public final class FeaturesFile {
         }
         final AggregationSpec spec = aggregationSpec(where, node.path("aggregation"));
         final List<Window> windows = windows(where, node.path("windows"));
-        final int version = node.path("version").asInt(1);
+        final int version = version(where, node.path("version"));
         if (problems.size() > before || spec == null) {
             return;
         }
         final Aggregation<?> aggregation;
+        final ValueType valueType;
         try {
             aggregation = Aggregations.create(spec, field);
+            valueType = Aggregations.valueType(spec, field);
         } catch (final IllegalArgumentException e) {
             problems.add(where + ": 'aggregation': " + e.getMessage());
             return;
@@ -220,14 +218,47 @@ public final class FeaturesFile {
             try {
                 features.computeIfAbsent(entity, e -> new ArrayList<>())
                         .add(new FeatureDefinition(fullName, types, field, aggregation, window, version));
+                valueTypes.computeIfAbsent(entity, e -> new LinkedHashMap<>()).put(fullName, valueType);
             } catch (final IllegalArgumentException e) {
                 problems.add(where + ": " + e.getMessage());
             }
         }
     }
 
+    /** The entity a feature or derived feature names, "user" when it names none; null after a problem. */
+    private String entity(final String where, final JsonNode node, final Map<String, EntityDefinition> entities) {
+        if (!node.has("entity")) {
+            return "user";
+        }
+        final JsonNode value = node.get("entity");
+        if (!value.isTextual() || !entities.containsKey(value.asText())) {
+            problems.add(where + ": 'entity': " + (value.isTextual() ? "unknown entity '" + value.asText() + "'"
+                    : "'" + value + "' is not an entity name") + "; known: " + entities.keySet()
+                    + " (declare others under 'entities', or leave the key out for user)");
+            return null;
+        }
+        return value.asText();
+    }
+
+    private int version(final String where, final JsonNode node) {
+        if (node.isMissingNode()) {
+            return 1;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
+            problems.add(where + ": 'version': '" + node.asText() + "' is not a whole number of at least 1; "
+                    + "bump it (2, 3, ...) to rebuild a feature whose meaning changed without its definition");
+            return 1;
+        }
+        return node.asInt();
+    }
+
     private Set<EventType> eventTypes(final String where, final JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
+        if (node.isMissingNode()) {
+            return Set.of();
+        }
+        if (node.isNull() || (node.isArray() && node.isEmpty())) {
+            problems.add(where + ": 'event_types' lists no event type; leave the key out to take every type, "
+                    + "or list some");
             return Set.of();
         }
         final Set<EventType> types = EnumSet.noneOf(EventType.class);
@@ -332,22 +363,38 @@ public final class FeaturesFile {
             final String name = item.path("name").asText("");
             final String where = "derived[" + i + "]" + (name.isEmpty() ? "" : " '" + name + "'");
             unknownKeys(where, item, DERIVED_KEYS);
-            final String entity = item.path("entity").asText("user");
             if (name.isEmpty()) {
                 problems.add(where + ": 'name' is missing");
                 continue;
             }
-            if (!entities.containsKey(entity)) {
-                problems.add(where + ": 'entity': unknown entity '" + entity + "'; known: " + entities.keySet());
+            final String entity = entity(where, item, entities);
+            if (entity == null) {
                 continue;
             }
+            // What each input reads as, where it is a feature declared above; unknown names are the
+            // feature set's to report, with the names it knows.
+            final Map<String, ValueType> declared = valueTypes.getOrDefault(entity, Map.of());
             final JsonNode ratio = item.path("ratio");
             if (ratio.isArray() && ratio.size() == 2) {
+                for (final JsonNode input : ratio) {
+                    final ValueType type = declared.get(input.asText());
+                    if (type == ValueType.TEXT || type == ValueType.LIST) {
+                        problems.add(where + ": 'ratio': '" + input.asText() + "' reads as " + type
+                                + ", so the ratio would never have a value; divide numeric features (counts, sums, ...)");
+                    }
+                }
                 derived.computeIfAbsent(entity, e -> new ArrayList<>())
                         .add(new DerivedFeature.Ratio(name, ratio.get(0).asText(), ratio.get(1).asText()));
             } else if (item.has("seconds_since")) {
+                final String since = item.get("seconds_since").asText();
+                final ValueType type = declared.get(since);
+                if (type != null && type != ValueType.TIMESTAMP) {
+                    problems.add(where + ": 'seconds_since': '" + since + "' reads as " + type + ", not a time; "
+                            + "give a feature that is the first, last, min or max of event_time, or "
+                            + DerivedFeature.LAST_EVENT);
+                }
                 derived.computeIfAbsent(entity, e -> new ArrayList<>())
-                        .add(new DerivedFeature.SecondsSince(name, item.get("seconds_since").asText()));
+                        .add(new DerivedFeature.SecondsSince(name, since));
             } else {
                 problems.add(where + ": give either 'ratio: [numerator, denominator]' or 'seconds_since: <timestamp "
                         + "feature or last_event>'");
@@ -358,7 +405,12 @@ public final class FeaturesFile {
 
     private Duration duration(final String key, final JsonNode node) {
         try {
-            return Durations.parse(node.asText());
+            final Duration duration = Durations.parse(node.asText());
+            if (duration.isNegative()) {
+                problems.add("'" + key + "': " + node.asText() + " is negative; give 0 or a positive duration");
+                return Duration.ZERO;
+            }
+            return duration;
         } catch (final IllegalArgumentException e) {
             problems.add("'" + key + "': " + e.getMessage());
             return Duration.ZERO;

@@ -104,6 +104,73 @@ class FeaturesFileTest {
     }
 
     @Test
+    void shouldRejectDerivedFeaturesThatCouldNeverComputeNamingEachAndWhatItReads() {
+        final String file = """
+                features:
+                  - name: views
+                    event_types: [PRODUCT_VIEW]
+                    aggregation: count
+                    windows: [1h]
+                  - name: recent_items
+                    field: item_id
+                    aggregation: last_k
+                    windows: [lifetime]
+                  - name: last_view_time
+                    event_types: [PRODUCT_VIEW]
+                    field: event_time
+                    aggregation: last
+                    windows: [lifetime]
+                derived:
+                  - name: items_per_view
+                    ratio: [recent_items, views_1h]
+                  - name: seconds_since_views
+                    seconds_since: views_1h
+                  - name: seconds_since_last_view
+                    seconds_since: last_view_time
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "derived.yaml"))
+                .isInstanceOfSatisfying(FeaturesFileException.class, e -> assertThat(e.problems()).hasSize(2))
+                .hasMessageContaining("derived[0] 'items_per_view': 'ratio': 'recent_items' reads as LIST")
+                .hasMessageContaining("derived[1] 'seconds_since_views': 'seconds_since': 'views_1h' reads as NUMBER");
+        assertThat(FeaturesFile.parse(file.substring(0, file.indexOf("  - name: items_per_view"))
+                + "  - name: seconds_since_last_view\n    seconds_since: last_view_time\n", "ok.yaml")
+                .entity("user").orElseThrow().derived()).hasSize(1);
+    }
+
+    @Test
+    void shouldRejectValuesThatWouldOtherwiseBeReadAsSomethingElse() {
+        final String file = """
+                allowed_lateness: PT-1H
+                dedupe_horizon: -PT5M
+                features:
+                  - name: views
+                    entity: ~
+                    aggregation: count
+                    windows: [1h]
+                  - name: clicks
+                    event_types: []
+                    aggregation: count
+                    windows: [1h]
+                  - name: carts
+                    aggregation: count
+                    windows: [1h]
+                    version: two
+                  - name: buys
+                    aggregation: count
+                    windows: [1h]
+                    version: 2.9
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "odd.yaml"))
+                .isInstanceOfSatisfying(FeaturesFileException.class, e -> assertThat(e.problems()).hasSize(6))
+                .hasMessageContaining("'allowed_lateness': PT-1H is negative")
+                .hasMessageContaining("'dedupe_horizon': -PT5M is negative")
+                .hasMessageContaining("features[0] 'views': 'entity': 'null' is not an entity name")
+                .hasMessageContaining("features[1] 'clicks': 'event_types' lists no event type")
+                .hasMessageContaining("features[2] 'carts': 'version': 'two' is not a whole number")
+                .hasMessageContaining("features[3] 'buys': 'version': '2.9' is not a whole number");
+    }
+
+    @Test
     void shouldSayWhenTheFileIsMissingOrNotYaml() {
         assertThatThrownBy(() -> FeaturesFile.load(Path.of("/no/such/features.yaml")))
                 .hasMessageContaining("does not exist");

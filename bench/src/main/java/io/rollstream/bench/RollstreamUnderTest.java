@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class RollstreamUnderTest {
 
-    /** As the service's default {@code rollstream.ingest.max-future-skew.ms}; the engine keeps tiles that much longer. */
+    /** As the service's default {@code rollstream.ingest.max-future-skew.ms}. */
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
 
     /** What (b) computes, and what (c)'s windows are taken from. */

@@ -11,6 +11,7 @@ import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.generator.ClickstreamModel;
 import io.rollstream.schemas.ClickEvent;
+import io.rollstream.topologies.ingest.ClockSkew;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ public final class StateWrites {
 
         EntityWrites(final FeatureSet set, final Options options) {
             this.set = set;
-            this.engine = new FeatureEngine(set, RollstreamUnderTest.MAX_FUTURE_SKEW);
+            this.engine = new FeatureEngine(set, new ClockSkew(RollstreamUnderTest.MAX_FUTURE_SKEW).eventsAheadOfReaders());
             this.codec = new EntityStateCodec(set, options.aloneBytes(), options.headBudgetBytes());
             this.footprint = new StateFootprint(set);
         }

@@ -84,7 +84,6 @@ final class DevCommand implements Callable<Integer> {
         final io.rollstream.engine.catalog.FeatureCatalog catalog = new FeatureStoreConfig(withPlaceholders(settings)).featureCatalog();
         out.println("Starting Kafka (in-process KRaft) and Apicurio Registry (child process) ...");
         resources.stack = DevStack.start(workDir.resolve("stack"));
-        resources.stack.kafka().createTopics(partitions, Topics.EVENTS);
 
         settings.put(FeatureStoreConfig.BOOTSTRAP_SERVERS, resources.stack.bootstrapServers());
         settings.put(FeatureStoreConfig.REGISTRY_URL, resources.stack.registryUrl());

@@ -22,7 +22,7 @@ public final class FeatureEngine {
 
     private final FeatureSet featureSet;
     private final List<TileLayout> layouts;
-    private final long maxFutureSkewMs;
+    private final long maxAheadOfReadersMs;
 
     /** An engine for events never ahead of the clock their entity is read at, and for readers that never fold. */
     public FeatureEngine(final FeatureSet featureSet) {
@@ -30,19 +30,20 @@ public final class FeatureEngine {
     }
 
     /**
-     * @param maxFutureSkew how far an event's time may be ahead of the clock its entity is read at
-     *                      (what ingest admits, {@code rollstream.ingest.max-future-skew.ms}): tiles
-     *                      are kept for windows read that much before the newest event time, so an
-     *                      event from a fast clock does not drop the oldest tiles of windows read at
-     *                      the true time
+     * @param maxAheadOfReaders how far an admitted event's time may be ahead of the clocks its entity
+     *                          is read at (the topology's is {@code ClockSkew#eventsAheadOfReaders}):
+     *                          tiles are kept for windows read that much before the newest event
+     *                          time, so an event from a fast clock does not drop the oldest tiles of
+     *                          windows read at the true time
      */
-    public FeatureEngine(final FeatureSet featureSet, final Duration maxFutureSkew) {
-        if (maxFutureSkew.isNegative()) {
-            throw new IllegalArgumentException("the max future skew must not be negative, got " + maxFutureSkew);
+    public FeatureEngine(final FeatureSet featureSet, final Duration maxAheadOfReaders) {
+        if (maxAheadOfReaders.isNegative()) {
+            throw new IllegalArgumentException("how far events may be ahead of readers must not be negative, got "
+                    + maxAheadOfReaders);
         }
         this.featureSet = featureSet;
         this.layouts = featureSet.layouts();
-        this.maxFutureSkewMs = maxFutureSkew.toMillis();
+        this.maxAheadOfReadersMs = maxAheadOfReaders.toMillis();
     }
 
     public FeatureSet featureSet() {
@@ -56,8 +57,8 @@ public final class FeatureEngine {
     /**
      * Folds one event into the entity's state. Tiles that no window can reach any more are dropped
      * on the way, so state stays bounded per entity: no window read at or after the entity's newest
-     * event time minus the max future skew, the earliest instant a reader's clock can show once
-     * that event was admitted. An event older than that in every tile width changes nothing.
+     * event time minus how far events may be ahead of readers, the earliest instant a reader's clock
+     * can show once that event was admitted. An event older than that in every tile width changes nothing.
      * Whether an event is too late to accept is the caller's decision (it owns the clock). An
      * event of a type no feature looks at ({@link FeatureSet#looksAt}) leaves the state as it is.
      */
@@ -67,7 +68,7 @@ public final class FeatureEngine {
         }
         final long eventTime = event.getEventTime().toEpochMilli();
         state.observe(eventTime);
-        final long reference = state.newestEventTime() - maxFutureSkewMs;
+        final long reference = state.newestEventTime() - maxAheadOfReadersMs;
         final List<FeatureDefinition> features = featureSet.features();
         for (int l = 0; l < layouts.size(); l++) {
             final TileLayout layout = layouts.get(l);

@@ -18,6 +18,7 @@ import io.rollstream.schemas.registry.RestSchemaRegistryClient;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
+import io.rollstream.topologies.ingest.ClockSkew;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.features.EntityWriteListener;
 import org.apache.kafka.clients.admin.Admin;
@@ -73,7 +74,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         try (Admin admin = Admin.create(adminConfig)) {
             partitions = new TopicProvisioner(admin, config.getInt(FeatureStoreConfig.TOPIC_PARTITIONS),
-                    config.getShort(FeatureStoreConfig.TOPIC_REPLICATION))
+                    config.getShort(FeatureStoreConfig.TOPIC_REPLICATION), new ClockSkew(config.maxFutureSkew()))
                     .ensureTopics(RollstreamTopology.partitionedByTopics(catalog));
         }
 

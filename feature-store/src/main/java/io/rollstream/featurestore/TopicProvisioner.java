@@ -1,9 +1,14 @@
 package io.rollstream.featurestore;
 
 import io.rollstream.topologies.Topics;
+import io.rollstream.topologies.ingest.ClockSkew;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +26,14 @@ import java.util.concurrent.TimeoutException;
  * Makes sure the contract's topics exist before the topology starts. The re-keyed topic must have
  * exactly the events topic's partition count (both feed the same tasks), so that count is read
  * from the broker when the events topic already exists.
+ *
+ * <p>The events topic is created refusing records stamped further ahead of the broker's clock than
+ * {@link ClockSkew#recordStampAllowance} ({@code message.timestamp.after.max.ms}; Kafka's default is
+ * an hour). Ingest judges an event's time against its record's timestamp, so a producer whose own
+ * clock runs ahead would otherwise get events admitted further in the future than the engine keeps
+ * tiles for, and the short windows of the entities they touch would lose history. Such a producer
+ * now sees its sends fail. An events topic created elsewhere is left as it is, with a warning
+ * saying how to set it.
  */
 final class TopicProvisioner {
 
@@ -30,11 +43,13 @@ final class TopicProvisioner {
     private final Admin admin;
     private final int defaultPartitions;
     private final short replication;
+    private final long recordStampAllowanceMs;
 
-    TopicProvisioner(final Admin admin, final int defaultPartitions, final short replication) {
+    TopicProvisioner(final Admin admin, final int defaultPartitions, final short replication, final ClockSkew skew) {
         this.admin = admin;
         this.defaultPartitions = defaultPartitions;
         this.replication = replication;
+        this.recordStampAllowanceMs = skew.recordStampAllowance().toMillis();
     }
 
     /**
@@ -44,7 +59,12 @@ final class TopicProvisioner {
      */
     int ensureTopics(final List<String> partitionedBy) {
         try {
-            final int partitions = partitionsOf(Topics.EVENTS).orElseGet(() -> create(Topics.EVENTS, defaultPartitions));
+            final Optional<Integer> existingEvents = partitionsOf(Topics.EVENTS);
+            final int partitions = existingEvents.orElseGet(() -> create(Topics.EVENTS, defaultPartitions,
+                    Map.of(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(recordStampAllowanceMs))));
+            if (existingEvents.isPresent()) {
+                warnIfStampsMayRunAhead();
+            }
             final int rekeyed = partitionsOf(Topics.REKEYED).orElseGet(() -> create(Topics.REKEYED, partitions));
             if (rekeyed != partitions) {
                 throw new IllegalStateException("topic " + Topics.REKEYED + " has " + rekeyed + " partitions but "
@@ -82,9 +102,30 @@ final class TopicProvisioner {
         return Optional.of(described.get(topic).partitions().size());
     }
 
+    private void warnIfStampsMayRunAhead() throws InterruptedException, ExecutionException, TimeoutException {
+        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, Topics.EVENTS);
+        final Config config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource);
+        final ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        final ConfigEntry ahead = config.get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+        final boolean appendTime = type != null && "LogAppendTime".equals(type.value());
+        if (!appendTime && ahead != null && ahead.value() != null && Long.parseLong(ahead.value()) > recordStampAllowanceMs) {
+            LOG.warn("Topic {} accepts records stamped up to {} ms ahead of the broker's clock ({}), more than the {} ms "
+                            + "Rollstream keeps tiles for: a producer whose clock runs ahead can get events admitted that "
+                            + "far in the future, and the short windows of the entities they touch lose history. Set it: "
+                            + "kafka-configs --alter --entity-type topics --entity-name {} --add-config {}={}",
+                    Topics.EVENTS, ahead.value(), TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, recordStampAllowanceMs,
+                    Topics.EVENTS, TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, recordStampAllowanceMs);
+        }
+    }
+
     private int create(final String topic, final int partitions) {
+        return create(topic, partitions, Map.of());
+    }
+
+    private int create(final String topic, final int partitions, final Map<String, String> configs) {
         final List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(topic, partitions, replication));
+        topics.add(new NewTopic(topic, partitions, replication).configs(configs));
         try {
             admin.createTopics(topics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("Created topic {} with {} partitions", topic, partitions);

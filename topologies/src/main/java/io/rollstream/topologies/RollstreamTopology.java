@@ -12,6 +12,7 @@ import io.rollstream.topologies.admission.SeenEventIdsStoreBuilder;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.features.EntityWriteListener;
+import io.rollstream.topologies.ingest.ClockSkew;
 import io.rollstream.topologies.ingest.EventValidator;
 import io.rollstream.topologies.ingest.IngestProcessorSupplier;
 import io.rollstream.topologies.ingest.OwnerPartition;
@@ -214,7 +215,7 @@ public final class RollstreamTopology {
         final String processor = processorName(set);
         final String store = storeName(set);
         topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(
-                new FeatureEngine(set, settings.maxFutureSkew()), store), parent);
+                new FeatureEngine(set, new ClockSkew(settings.maxFutureSkew()).eventsAheadOfReaders()), store), parent);
         topology.addStateStore(new EntityStateStoreBuilder(store, set, settings.cachedEntitiesPerStore(),
                 Objects.requireNonNull(settings.writeListeners().apply(store), "no write listener for " + store)), processor);
     }

@@ -15,12 +15,19 @@ import io.rollstream.schemas.serde.ConfluentAvroSerializer;
 import io.rollstream.topologies.Topics;
 import io.rollstream.topologies.ingest.DeadLetterHeaders;
 import io.rollstream.topologies.ingest.RejectReason;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,8 +46,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -237,6 +246,24 @@ class PipelineIT {
         final FeatureApi.Answer unknownEntity = api.get("/v1/features/planet/earth");
         assertThat(unknownEntity.status()).isEqualTo(404);
         assertThat(unknownEntity.body().path("error").asText()).contains("unknown entity 'planet'").contains("user");
+    }
+
+    @Test
+    void shouldCreateTheEventsTopicRefusingRecordsStampedFurtherAheadThanTheEngineKeepsTilesFor() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            final ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.EVENTS);
+            final Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+            assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG).value())
+                    .as("the default max future skew, 5 minutes").isEqualTo("300000");
+        }
+        // Half an hour: inside Kafka's own default allowance (an hour), outside Rollstream's.
+        final Instant halfAnHourAhead = Instant.now().plus(Duration.ofMinutes(30));
+        final ClickEvent event = event("fast-clock", EventType.PAGE_VIEW, halfAnHourAhead);
+
+        final Future<RecordMetadata> sent = rawProducer.send(new ProducerRecord<>(Topics.EVENTS, null,
+                halfAnHourAhead.toEpochMilli(), event.getUserId(), serialize(event)));
+
+        assertThatThrownBy(sent::get).hasCauseInstanceOf(InvalidTimestampException.class);
     }
 
     @Test

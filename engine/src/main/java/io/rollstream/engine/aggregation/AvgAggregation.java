@@ -46,7 +46,8 @@ final class AvgAggregation implements Aggregation<AvgAggregation.Mean> {
 
     @Override
     public Object result(final Mean accumulator) {
-        return accumulator.count == 0 ? null : accumulator.sum.value() / accumulator.count;
+        final Double total = accumulator.sum.finiteValue();
+        return accumulator.count == 0 || total == null ? null : total / accumulator.count;
     }
 
     /** Empty: the count alone (1 byte); otherwise the count and the 16-byte sum. */

@@ -38,6 +38,15 @@ final class CompensatedSum {
         return sum + compensation;
     }
 
+    /**
+     * The total, or null once it left the range of a double (about 1.8e308, from absurd inputs):
+     * the parts are then infinities whose sum is NaN, a number with no JSON form and no meaning.
+     */
+    Double finiteValue() {
+        final double value = value();
+        return Double.isFinite(value) ? value : null;
+    }
+
     /** 16 bytes: both parts, so that reading back continues exactly where the writer stopped. */
     void write(final DataOutput out) throws IOException {
         out.writeDouble(sum);

@@ -71,7 +71,9 @@ final class StddevAggregation implements Aggregation<StddevAggregation.Moments> 
             return null;
         }
         // M2 is a sum of non-negative terms; the max only guards against a rounding just below zero.
-        return Math.sqrt(Math.max(0.0, accumulator.m2 / accumulator.count));
+        final double stddev = Math.sqrt(Math.max(0.0, accumulator.m2 / accumulator.count));
+        // Squares of values beyond about 1e154 leave the range of a double: no value, as for a sum.
+        return Double.isFinite(stddev) ? stddev : null;
     }
 
     /** Empty: the count alone (1 byte); otherwise the count, the mean and M2. */

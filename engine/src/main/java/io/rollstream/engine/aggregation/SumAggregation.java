@@ -36,7 +36,7 @@ final class SumAggregation implements Aggregation<CompensatedSum> {
 
     @Override
     public Object result(final CompensatedSum accumulator) {
-        return accumulator.value();
+        return accumulator.finiteValue();
     }
 
     @Override

@@ -38,6 +38,16 @@ class SumAggregationTest {
     }
 
     @Test
+    void shouldHaveNoValueOnceTheSumLeavesTheRangeOfADouble() {
+        final List<ClickEvent> absurd = List.of(priced(T0, 1e308), priced(T0, 1e308));
+
+        assertThat(result(sum, absurd)).isNull();
+        assertThat(result(Specs.aggregation("avg", PRICE), absurd)).isNull();
+        assertThat(result(Specs.aggregation("stddev", PRICE), List.of(priced(T0, 1e200), priced(T0, -1e200)))).isNull();
+        assertThat(result(sum, List.of(priced(T0, 1e308), priced(T0, -1e308), priced(T0, 2.5)))).isEqualTo(2.5);
+    }
+
+    @Test
     void shouldSumTimestampsAsEpochMillis() {
         assertThat(result(Specs.aggregation("sum", EVENT_TIME), List.of(priced(T0, 1), priced(T0 + 5, 1))))
                 .isEqualTo(2.0 * T0 + 5);

@@ -101,14 +101,14 @@ enum AggregationKind {
     /** What a feature of this kind reads as, aggregating {@code field} (null: none), which {@link #checkField} accepted. */
     ValueType valueType(final EventField field) {
         return switch (this) {
-            case MIN, MAX, FIRST, LAST -> switch (field.type()) {
+            // One of the field's values, or (mean, quantile) a value on its scale: a time for a time.
+            case MIN, MAX, FIRST, LAST, AVG, APPROX_PERCENTILE -> switch (field.type()) {
                 case NUMBER -> ValueType.NUMBER;
                 case TIMESTAMP -> ValueType.TIMESTAMP;
                 case STRING -> ValueType.TEXT;
             };
             case LAST_K, TOP_K -> ValueType.LIST;
-            case COUNT, SUM, AVG, STDDEV, APPROX_DISTINCT, APPROX_PERCENTILE, SESSION_EVENTS, SESSION_DURATION,
-                 SESSION_COUNT -> ValueType.NUMBER;
+            case COUNT, SUM, STDDEV, APPROX_DISTINCT, SESSION_EVENTS, SESSION_DURATION, SESSION_COUNT -> ValueType.NUMBER;
         };
     }
 

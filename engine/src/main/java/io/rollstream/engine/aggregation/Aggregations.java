@@ -22,17 +22,6 @@ public final class Aggregations {
      *                                  invalid; the message says what to change (the caller
      *                                  prefixes the feature it belongs to)
      */
-    /**
-     * What a feature declared so reads as; call it for a declaration {@link #create} accepted.
-     *
-     * @throws IllegalArgumentException as {@link #create} does
-     */
-    public static ValueType valueType(final AggregationSpec spec, final EventField field) {
-        final AggregationKind kind = AggregationKind.named(spec.kind());
-        kind.checkField(field);
-        return kind.valueType(field);
-    }
-
     public static Aggregation<?> create(final AggregationSpec spec, final EventField field) {
         Objects.requireNonNull(spec, "spec");
         final AggregationKind kind = AggregationKind.named(spec.kind());
@@ -61,5 +50,10 @@ public final class Aggregations {
             case SESSION_COUNT -> new SessionsAggregation(SessionsAggregation.Reading.COUNT,
                     params.wholeNumber(SessionsAggregation.GAP_MINUTES));
         };
+    }
+
+    /** What a feature declared so reads as: for a declaration {@link #create} accepted. */
+    public static ValueType valueType(final AggregationSpec spec, final EventField field) {
+        return AggregationKind.named(spec.kind()).valueType(field);
     }
 }

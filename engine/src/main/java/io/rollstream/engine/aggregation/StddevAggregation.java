@@ -67,13 +67,13 @@ final class StddevAggregation implements Aggregation<StddevAggregation.Moments> 
 
     @Override
     public Object result(final Moments accumulator) {
-        if (accumulator.count == 0) {
+        // Values whose differences or squares leave the range of a double (about 1e308, 1e154)
+        // make the moments infinite or NaN: no value, as for a sum.
+        if (accumulator.count == 0 || !Double.isFinite(accumulator.mean) || !Double.isFinite(accumulator.m2)) {
             return null;
         }
         // M2 is a sum of non-negative terms; the max only guards against a rounding just below zero.
-        final double stddev = Math.sqrt(Math.max(0.0, accumulator.m2 / accumulator.count));
-        // Squares of values beyond about 1e154 leave the range of a double: no value, as for a sum.
-        return Double.isFinite(stddev) ? stddev : null;
+        return Math.sqrt(Math.max(0.0, accumulator.m2 / accumulator.count));
     }
 
     /** Empty: the count alone (1 byte); otherwise the count, the mean and M2. */

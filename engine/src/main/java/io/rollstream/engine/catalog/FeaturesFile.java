@@ -244,12 +244,15 @@ public final class FeaturesFile {
         if (node.isMissingNode()) {
             return 1;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
+        final boolean whole = node.isNumber() ? node.canConvertToExactIntegral() && node.canConvertToInt()
+                : node.isTextual() && node.asText().trim().matches("[0-9]{1,9}");
+        final int version = whole ? (node.isNumber() ? node.intValue() : Integer.parseInt(node.asText().trim())) : 0;
+        if (version < 1) {
             problems.add(where + ": 'version': '" + node.asText() + "' is not a whole number of at least 1; "
                     + "bump it (2, 3, ...) to rebuild a feature whose meaning changed without its definition");
             return 1;
         }
-        return node.asInt();
+        return version;
     }
 
     private Set<EventType> eventTypes(final String where, final JsonNode node) {

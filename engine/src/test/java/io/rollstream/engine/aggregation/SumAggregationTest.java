@@ -44,6 +44,7 @@ class SumAggregationTest {
         assertThat(result(sum, absurd)).isNull();
         assertThat(result(Specs.aggregation("avg", PRICE), absurd)).isNull();
         assertThat(result(Specs.aggregation("stddev", PRICE), List.of(priced(T0, 1e200), priced(T0, -1e200)))).isNull();
+        assertThat(result(Specs.aggregation("stddev", PRICE), List.of(priced(T0, 1e308), priced(T0, -1e308)))).isNull();
         assertThat(result(sum, List.of(priced(T0, 1e308), priced(T0, -1e308), priced(T0, 2.5)))).isEqualTo(2.5);
     }
 

@@ -135,6 +135,17 @@ class FeaturesFileTest {
         assertThat(FeaturesFile.parse(file.substring(0, file.indexOf("  - name: items_per_view"))
                 + "  - name: seconds_since_last_view\n    seconds_since: last_view_time\n", "ok.yaml")
                 .entity("user").orElseThrow().derived()).hasSize(1);
+        assertThat(FeaturesFile.parse("""
+                features:
+                  - name: mean_view_time
+                    event_types: [PRODUCT_VIEW]
+                    field: event_time
+                    aggregation: avg
+                    windows: [24h]
+                derived:
+                  - name: seconds_since_mean_view
+                    seconds_since: mean_view_time_24h
+                """, "mean.yaml").entity("user").orElseThrow().derived()).as("a mean of times is a time").hasSize(1);
     }
 
     @Test
@@ -159,6 +170,14 @@ class FeaturesFileTest {
                     aggregation: count
                     windows: [1h]
                     version: 2.9
+                  - name: quoted
+                    aggregation: count
+                    windows: [1h]
+                    version: "3"
+                  - name: decimal
+                    aggregation: count
+                    windows: [1h]
+                    version: 4.0
                 """;
         assertThatThrownBy(() -> FeaturesFile.parse(file, "odd.yaml"))
                 .isInstanceOfSatisfying(FeaturesFileException.class, e -> assertThat(e.problems()).hasSize(6))

@@ -5,6 +5,7 @@ import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.Window;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
+import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
@@ -26,8 +27,8 @@ import java.util.Set;
  */
 final class RollstreamUnderTest {
 
-    /** As the service's default {@code rollstream.ingest.max-future-skew.ms}. */
-    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    /** The service's default {@code rollstream.ingest.max-future-skew.ms}. */
+    static final Duration MAX_FUTURE_SKEW = FeatureStoreConfig.MAX_FUTURE_SKEW_DEFAULT;
 
     /** What (b) computes, and what (c)'s windows are taken from. */
     private final FeatureCatalog catalog;

@@ -6,6 +6,7 @@ import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,21 +43,8 @@ final class BenchCommand implements Runnable {
                             + "minutes; progress goes to stderr, results to stdout, ending with a line of key=value pairs."})
     static final class Engine implements Callable<Integer> {
 
-        @Option(names = "--events", defaultValue = "2000000", description = "Events in the input (default: ${DEFAULT-VALUE}).")
-        long events;
-
-        @Option(names = "--users", defaultValue = "100000", description = "Distinct users, Zipf-distributed (default: ${DEFAULT-VALUE}).")
-        int users;
-
-        @Option(names = "--items", defaultValue = "20000", description = "Distinct items (default: ${DEFAULT-VALUE}).")
-        int items;
-
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated input (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--span-hours", defaultValue = "36",
-                description = "Event times spread over this many hours before now (default: ${DEFAULT-VALUE}).")
-        int spanHours;
+        @Mixin
+        GeneratedInputOptions input;
 
         @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
         int partitions;
@@ -108,8 +96,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            final EngineBenchmarkOptions options = new EngineBenchmarkOptions(events, users, items, seed,
-                    Duration.ofHours(spanHours), partitions, threads, guarantees, Duration.ofMillis(commitIntervalMs),
+            final EngineBenchmarkOptions options = new EngineBenchmarkOptions(input.events, input.users, input.items,
+                    input.seed, input.span(), partitions, threads, guarantees, Duration.ofMillis(commitIntervalMs),
                     compression, rocksDbMemoryMb * 1024 * 1024, skipDsl, Duration.ofSeconds(dslSeconds), dslMaxEvents, warmupEvents,
                     featuresFile);
             new EngineBenchmark(options, System.out, System.err).run();

@@ -3,10 +3,10 @@ package io.rollstream.cli;
 import io.rollstream.bench.StateWrites;
 import io.rollstream.engine.EntityStateCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code rollstream bench state-writes}: what the engine writes to its stores per commit, feature by feature. */
@@ -15,26 +15,13 @@ import java.util.concurrent.Callable;
                 "",
                 "Folds the engine benchmark's generated input with the production aggregation and state-encoding code, "
                         + "without Kafka, and writes every changed entity as a commit does every --events-per-commit events. "
-                        + "Prints, per entity, its head writes and their average size, the share of head bytes that are tiles "
-                        + "unchanged since the entity's previous write, and per accumulator slot its bytes per head write; "
-                        + "then a line of key=value pairs. Takes about a minute for the default 2 million events."})
+                        + "Prints, per entity, its head writes and their average size, the share of their accumulator bytes "
+                        + "in tiles unchanged since the entity's previous write, and per accumulator slot its bytes per head write; "
+                        + "then a line of key=value pairs. Takes under a minute for the default 2 million events."})
 final class StateWritesBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "2000000", description = "Events in the input (default: ${DEFAULT-VALUE}).")
-    long events;
-
-    @Option(names = "--users", defaultValue = "100000", description = "Distinct users, Zipf-distributed (default: ${DEFAULT-VALUE}).")
-    int users;
-
-    @Option(names = "--items", defaultValue = "20000", description = "Distinct items (default: ${DEFAULT-VALUE}).")
-    int items;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated input (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--span-hours", defaultValue = "36",
-            description = "Event times spread over this many hours before now (default: ${DEFAULT-VALUE}).")
-    int spanHours;
+    @Mixin
+    GeneratedInputOptions input;
 
     @Option(names = "--events-per-commit", defaultValue = "4500",
             description = "Events between two commits: events/s times commit.interval.ms (default: ${DEFAULT-VALUE}, "
@@ -57,7 +44,7 @@ final class StateWritesBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new StateWrites(new StateWrites.Options(events, users, items, seed, Duration.ofHours(spanHours), eventsPerCommit,
+        new StateWrites(new StateWrites.Options(input.events, input.users, input.items, input.seed, input.span(), eventsPerCommit,
                 aloneBytes, headBudget, featuresFile), System.out, System.err).run();
         return 0;
     }

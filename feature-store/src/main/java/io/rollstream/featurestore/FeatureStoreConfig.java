@@ -57,6 +57,7 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final String TOPIC_PARTITIONS = "rollstream.topics.partitions";
     public static final String TOPIC_REPLICATION = "rollstream.topics.replication-factor";
     public static final String MAX_FUTURE_SKEW_MS = "rollstream.ingest.max-future-skew.ms";
+    public static final Duration MAX_FUTURE_SKEW_DEFAULT = Duration.ofMinutes(5);
     public static final String HTTP_HOST = "rollstream.http.host";
     public static final String HTTP_PORT = "rollstream.http.port";
     public static final String HTTP_ADVERTISED_HOST = "rollstream.http.advertised-host";
@@ -103,7 +104,7 @@ public final class FeatureStoreConfig extends AbstractConfig {
                             + "keeps its count, and the re-keyed topic is created to match it.")
             .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
                     "Replication factor of topics Rollstream creates (3 in production).")
-            .define(MAX_FUTURE_SKEW_MS, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(0), Importance.MEDIUM,
+            .define(MAX_FUTURE_SKEW_MS, Type.LONG, MAX_FUTURE_SKEW_DEFAULT.toMillis(), Range.atLeast(0), Importance.MEDIUM,
                     "How far an event's time may be ahead of its record timestamp before it is dead-lettered as "
                             + "FUTURE_EVENT_TIME (client clocks are wrong by minutes, not days).")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,

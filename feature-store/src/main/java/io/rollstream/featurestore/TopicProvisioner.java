@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,8 @@ import java.util.concurrent.TimeoutException;
  * from the broker when the events topic already exists.
  *
  * <p>The events topic is created refusing records stamped further ahead of the broker's clock than
- * {@link ClockSkew#recordStampAllowance} ({@code message.timestamp.after.max.ms}; Kafka's default is
- * an hour). Ingest judges an event's time against its record's timestamp, so a producer whose own
+ * {@link ClockSkew#recordStampAllowance} ({@code message.timestamp.after.max.ms}; Kafka 4's default
+ * is an hour, earlier brokers' unlimited). Ingest judges an event's time against its record's timestamp, so a producer whose own
  * clock runs ahead would otherwise get events admitted further in the future than the engine keeps
  * tiles for, and the short windows of the entities they touch would lose history. Such a producer
  * now sees its sends fail. An events topic created elsewhere is left as it is, with a warning
@@ -102,10 +103,18 @@ final class TopicProvisioner {
         return Optional.of(described.get(topic).partitions().size());
     }
 
-    private void warnIfStampsMayRunAhead() throws InterruptedException, ExecutionException, TimeoutException {
+    private void warnIfStampsMayRunAhead() throws InterruptedException {
         final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, Topics.EVENTS);
-        final Config config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .get(resource);
+        final Config config;
+        try {
+            config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+        } catch (final ExecutionException | TimeoutException e) {
+            // A check that can only warn must not stop the service: say what was not checked.
+            LOG.warn("Could not read the configuration of topic {} to check {} ({}); grant this principal "
+                    + "DescribeConfigs on it to have it checked", Topics.EVENTS,
+                    TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, e.getMessage());
+            return;
+        }
         final ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
         final ConfigEntry ahead = config.get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
         final boolean appendTime = type != null && "LogAppendTime".equals(type.value());
@@ -128,9 +137,16 @@ final class TopicProvisioner {
         topics.add(new NewTopic(topic, partitions, replication).configs(configs));
         try {
             admin.createTopics(topics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            LOG.info("Created topic {} with {} partitions", topic, partitions);
+            LOG.info("Created topic {} with {} partitions{}", topic, partitions, configs.isEmpty() ? "" : " and " + configs);
             return partitions;
         } catch (final ExecutionException e) {
+            if (e.getCause() instanceof InvalidConfigurationException && !configs.isEmpty()) {
+                // A broker older than Kafka 3.6 knows no message.timestamp.after.max.ms.
+                LOG.warn("The brokers refused topic {} with {} ({}); creating it without: upgrade them to Kafka 3.6 or "
+                        + "later to have records stamped far ahead of their clocks refused", topic, configs,
+                        e.getCause().getMessage());
+                return create(topic, partitions, Map.of());
+            }
             if (e.getCause() instanceof TopicExistsException) {
                 // Another instance created it at the same moment: use what is there.
                 try {

@@ -80,9 +80,9 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
                     addTo(batch, eldest.getValue());
                     batch.write();
                     listener.written(eldest.getKey());
-                    // The dirty list keeps the entry until the next flush, which skips it: without its
-                    // state, what a long commit interval holds there is bounded by the cache, not by
-                    // every entity the interval touched.
+                    // The dirty list keeps the entry until the next flush, which skips it: drop its state,
+                    // so that over a long commit interval the list holds keys and flags of the entities
+                    // that left the cache, not their tiles.
                     eldest.getValue().state = null;
                 }
                 return true;

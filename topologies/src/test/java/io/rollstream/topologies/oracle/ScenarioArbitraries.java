@@ -1,6 +1,7 @@
 package io.rollstream.topologies.oracle;
 
 import io.rollstream.schemas.EventType;
+import io.rollstream.topologies.ingest.ClockSkew;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -46,11 +47,11 @@ public final class ScenarioArbitraries {
 
     /**
      * Query instants, as offsets from the newest event time of a stream: at it, after it (silent
-     * spells, windows emptying), and before it by up to the max future skew: a reader's clock, which
-     * an admitted event from a fast clock may be ahead of.
+     * spells, windows emptying), and before it by as much as an admitted event can be ahead of a
+     * reader's clock ({@link ClockSkew#eventsAheadOfReaders}).
      */
     public static Arbitrary<List<Long>> queryOffsets(final Duration maxFutureSkew) {
-        final long skew = maxFutureSkew.toMillis();
+        final long skew = new ClockSkew(maxFutureSkew).eventsAheadOfReaders().toMillis();
         return Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.just(0L)),
                 Tuple.of(2, Arbitraries.just(-skew)),

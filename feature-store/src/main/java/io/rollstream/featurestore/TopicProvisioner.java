@@ -30,11 +30,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The events topic is created refusing records stamped further ahead of the broker's clock than
  * {@link ClockSkew#recordStampAllowance} ({@code message.timestamp.after.max.ms}; Kafka 4's default
- * is an hour, earlier brokers' unlimited). Ingest judges an event's time against its record's timestamp, so a producer whose own
- * clock runs ahead would otherwise get events admitted further in the future than the engine keeps
- * tiles for, and the short windows of the entities they touch would lose history. Such a producer
- * now sees its sends fail. An events topic created elsewhere is left as it is, with a warning
- * saying how to set it.
+ * is an hour, earlier brokers' unlimited). Ingest judges an event's time against its record's
+ * timestamp, so a producer whose own clock runs ahead would otherwise get events admitted further
+ * in the future than the engine keeps tiles for, and the short windows of the entities they touch
+ * would lose history. Such a producer now sees its sends fail. An events topic created elsewhere
+ * is left as it is, with a warning saying how to set it.
  */
 final class TopicProvisioner {
 
@@ -120,8 +120,9 @@ final class TopicProvisioner {
         final boolean appendTime = type != null && "LogAppendTime".equals(type.value());
         if (!appendTime && ahead != null && ahead.value() != null && Long.parseLong(ahead.value()) > recordStampAllowanceMs) {
             LOG.warn("Topic {} accepts records stamped up to {} ms ahead of the broker's clock ({}), more than the {} ms "
-                            + "Rollstream keeps tiles for: a producer whose clock runs ahead can get events admitted that "
-                            + "far in the future, and the short windows of the entities they touch lose history. Set it: "
+                            + "Rollstream allows for (the max future skew, at least a minute): a producer whose clock runs "
+                            + "ahead can get events admitted further in the future than tiles are kept for, and the short "
+                            + "windows of the entities they touch lose history. Set it: "
                             + "kafka-configs --alter --entity-type topics --entity-name {} --add-config {}={}",
                     Topics.EVENTS, ahead.value(), TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, recordStampAllowanceMs,
                     Topics.EVENTS, TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, recordStampAllowanceMs);

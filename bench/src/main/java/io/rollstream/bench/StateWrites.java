@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -178,47 +179,48 @@ public final class StateWrites {
     }
 
     private void report(final List<EntityWrites> entities, final List<EntityResult> results) {
-        out.printf(Locale.ROOT, "%,d events, a commit every %,d; tiles leave the head from %d bytes once an entity's tiles pass %d%n%n",
+        out.printf(Locale.ROOT, "%,d events, a commit every %,d; tiles leave the head from %d bytes once an "
+                        + "entity's tiles pass %d%n%n",
                 options.events(), options.eventsPerCommit(), options.aloneBytes(), options.headBudgetBytes());
-        long records = 0;
-        long bytes = 0;
-        long headBytes = 0;
-        long copied = 0;
         for (int e = 0; e < entities.size(); e++) {
-            final EntityWrites entity = entities.get(e);
-            final EntityResult result = results.get(e);
-            final StateFootprint footprint = entity.footprint;
-            final List<StateFootprint.Slot> slots = footprint.slots();
-            out.printf(Locale.ROOT, "%s: %,d entities; %,d head writes of %,.0f bytes on average, %s of their accumulator bytes "
-                            + "in tiles unchanged since the entity's previous write; %,d tiles written alone (%,.0f bytes on average); "
-                            + "%,d tile deletions%n",
-                    entity.set.entity(), entity.states.size(), entity.heads, (double) entity.headBytes / Math.max(1, entity.heads),
-                    percent(result.copiedBytes(), result.accumulatorBytes()), entity.tiles, (double) entity.tileBytes / Math.max(1, entity.tiles),
-                    entity.deletions);
-            out.printf(Locale.ROOT, "  %6s %16s %8s  %s%n", "tile", "bytes/head write", "changed", "accumulator slot (the features reading it)");
-            IntStream.range(0, slots.size()).boxed()
-                    .sorted(Comparator.comparingLong(s -> -(footprint.copiedBytes(s) + footprint.changedBytes(s))))
-                    .forEach(s -> {
-                        final long slotBytes = footprint.copiedBytes(s) + footprint.changedBytes(s);
-                        out.printf(Locale.ROOT, "  %6s %16.1f %8s  %s%n", tileLabel(slots.get(s).layout().widthMs()),
-                                (double) slotBytes / Math.max(1, entity.heads), percent(footprint.changedBytes(s), slotBytes),
-                                names(slots.get(s)));
-                    });
-            out.println();
-            records += entity.heads + entity.tiles + entity.deletions;
-            bytes += entity.headBytes + entity.tileBytes;
-            headBytes += entity.headBytes;
-            copied += result.copiedBytes();
+            print(entities.get(e).footprint, results.get(e));
         }
+        final double events = options.events();
         final SummaryLine summary = new SummaryLine()
                 .put("events", options.events())
                 .put("events_per_commit", options.eventsPerCommit())
                 .put("features", options.featuresFile() == null ? "default" : options.featuresFile().getFileName().toString())
-                .put("records_per_event", (double) records / options.events(), 2)
-                .put("bytes_per_event", (double) bytes / options.events(), 0)
-                .put("head_bytes_per_event", (double) headBytes / options.events(), 0)
-                .put("head_bytes_copied_unchanged_per_event", (double) copied / options.events(), 0);
+                .put("records_per_event", sum(results, r -> r.heads() + r.tiles() + r.deletions()) / events, 2)
+                .put("bytes_per_event", sum(results, r -> r.headBytes() + r.tileBytes()) / events, 0)
+                .put("head_bytes_per_event", sum(results, EntityResult::headBytes) / events, 0)
+                .put("head_bytes_copied_unchanged_per_event", sum(results, EntityResult::copiedBytes) / events, 0);
         out.println(summary);
+    }
+
+    /** One entity kind: its writes, then its accumulator slots, the largest first. */
+    private void print(final StateFootprint footprint, final EntityResult result) {
+        final double heads = Math.max(1, result.heads());
+        out.printf(Locale.ROOT, "%s: %,d entities; %,d head writes of %,.0f bytes on average, %s of their accumulator "
+                        + "bytes in tiles unchanged since the entity's previous write; %,d tiles written alone (%,.0f "
+                        + "bytes on average); %,d tile deletions%n",
+                result.entity(), result.entities(), result.heads(), result.headBytes() / heads,
+                percent(result.copiedBytes(), result.accumulatorBytes()), result.tiles(),
+                (double) result.tileBytes() / Math.max(1, result.tiles()), result.deletions());
+        out.printf(Locale.ROOT, "  %6s %16s %8s  %s%n", "tile", "bytes/head write", "changed",
+                "accumulator slot (the features reading it)");
+        final List<StateFootprint.Slot> slots = footprint.slots();
+        IntStream.range(0, slots.size()).boxed()
+                .sorted(Comparator.comparingLong(s -> -(footprint.copiedBytes(s) + footprint.changedBytes(s))))
+                .forEach(s -> {
+                    final long slotBytes = footprint.copiedBytes(s) + footprint.changedBytes(s);
+                    out.printf(Locale.ROOT, "  %6s %16.1f %8s  %s%n", tileLabel(slots.get(s).layout().widthMs()),
+                            slotBytes / heads, percent(footprint.changedBytes(s), slotBytes), names(slots.get(s)));
+                });
+        out.println();
+    }
+
+    private static double sum(final List<EntityResult> results, final ToLongFunction<EntityResult> figure) {
+        return results.stream().mapToLong(figure).sum();
     }
 
     private static String tileLabel(final long widthMs) {

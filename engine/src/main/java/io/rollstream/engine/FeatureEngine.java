@@ -58,7 +58,8 @@ public final class FeatureEngine {
      * Folds one event into the entity's state. Tiles that no window can reach any more are dropped
      * on the way, so state stays bounded per entity: no window read at or after the entity's newest
      * event time minus how far events may be ahead of readers, the earliest instant a reader's clock
-     * can show once that event was admitted. An event older than that in every tile width changes nothing.
+     * can show once that event was admitted. An event older than that in every tile width changes
+     * nothing.
      * Whether an event is too late to accept is the caller's decision (it owns the clock). An
      * event of a type no feature looks at ({@link FeatureSet#looksAt}) leaves the state as it is.
      */

@@ -393,7 +393,7 @@ public final class FeaturesFile {
                 final ValueType type = declared.get(since);
                 if (type != null && type != ValueType.TIMESTAMP) {
                     problems.add(where + ": 'seconds_since': '" + since + "' reads as " + type + ", not a time; "
-                            + "give a feature that is the first, last, min or max of event_time, or "
+                            + "give a feature that aggregates event_time (first, last, min, max, avg, a percentile), or "
                             + DerivedFeature.LAST_EVENT);
                 }
                 derived.computeIfAbsent(entity, e -> new ArrayList<>())

@@ -32,13 +32,10 @@ public record EngineBenchmarkOptions(long events, int users, int items, long see
     private static final List<String> KNOWN_GUARANTEES = List.of(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2);
 
     public EngineBenchmarkOptions {
-        Objects.requireNonNull(span, "span");
+        new GeneratedInput(events, users, items, seed, span);
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(dslBudget, "dslBudget");
         guarantees = List.copyOf(guarantees);
-        require(events >= 1, "the number of events must be at least 1, got " + events);
-        require(users >= 1 && items >= 1, "users and items must be at least 1, got " + users + " users and " + items + " items");
-        require(!span.isNegative() && !span.isZero(), "the time span of the events must be positive, got " + span);
         require(partitions >= 1, "the events topic needs at least 1 partition, got " + partitions);
         require(streamThreads >= 1, "each variant needs at least 1 stream thread, got " + streamThreads);
         require(!guarantees.isEmpty() && KNOWN_GUARANTEES.containsAll(guarantees) && guarantees.stream().distinct().count() == guarantees.size(),
@@ -50,6 +47,11 @@ public record EngineBenchmarkOptions(long events, int users, int items, long see
         require(!dslBudget.isNegative() && !dslBudget.isZero(), "the DSL variant's time budget must be positive, got " + dslBudget);
         require(dslMaxEvents >= 0, "the DSL variant's event cap must be 0 (none) or positive, got " + dslMaxEvents);
         require(warmupEvents >= 0, "warm-up events must be 0 (no warm-up) or positive, got " + warmupEvents);
+    }
+
+    /** The input every variant reads. */
+    GeneratedInput input() {
+        return new GeneratedInput(events, users, items, seed, span);
     }
 
     /** The events (c) may process at most: its cap, never more than the input. */

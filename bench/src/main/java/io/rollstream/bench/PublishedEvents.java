@@ -1,6 +1,5 @@
 package io.rollstream.bench;
 
-import io.rollstream.generator.ClickstreamModel;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroSerializer;
@@ -37,8 +36,7 @@ record PublishedEvents(long count, long valueBytes, List<byte[]> decodeSample) {
 
     static PublishedEvents publish(final String bootstrapServers, final EngineBenchmarkOptions options,
                                    final SchemaRegistryClient registry, final Instant end, final Progress progress) {
-        final ClickstreamModel model = new ClickstreamModel(options.seed(), options.users(), options.items());
-        final EventTimeline timeline = new EventTimeline(end, options.span(), options.events(), options.seed());
+        final GeneratedInput.Generation input = options.input().from(end);
         final ConfluentAvroSerializer<ClickEvent> serializer = new ConfluentAvroSerializer<>(registry, SerializerOptions.forValues());
         final List<byte[]> sample = new ArrayList<>();
         final AtomicLong failed = new AtomicLong();
@@ -54,14 +52,14 @@ record PublishedEvents(long count, long valueBytes, List<byte[]> decodeSample) {
                 ProducerConfig.CLIENT_ID_CONFIG, "rollstream-bench-loader"),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (long i = 0; i < options.events(); i++) {
-                final EventTimeline.Moment moment = timeline.next();
-                final ClickEvent event = model.next(Instant.ofEpochMilli(moment.eventTimeMs()));
+                final GeneratedInput.Arrival arrival = input.next();
+                final ClickEvent event = arrival.event();
                 final byte[] value = serializer.serialize(Topics.EVENTS, event);
                 bytes += value.length;
                 if (sample.size() < DECODE_SAMPLE_SIZE) {
                     sample.add(value);
                 }
-                producer.send(new ProducerRecord<>(Topics.EVENTS, null, moment.arrivalMs(), event.getUserId(), value),
+                producer.send(new ProducerRecord<>(Topics.EVENTS, null, arrival.arrivalMs(), event.getUserId(), value),
                         (metadata, error) -> {
                             if (error != null) {
                                 failed.incrementAndGet();

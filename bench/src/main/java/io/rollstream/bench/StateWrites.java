@@ -9,7 +9,6 @@ import io.rollstream.engine.StateFootprint;
 import io.rollstream.engine.Window;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
-import io.rollstream.generator.ClickstreamModel;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.topologies.ingest.ClockSkew;
 
@@ -23,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -44,12 +44,10 @@ public final class StateWrites {
      * @param aloneBytes      and {@code headBudgetBytes}: the codec's policy of which tiles leave the head
      * @param featuresFile    null for the default features
      */
-    public record Options(long events, int users, int items, long seed, Duration span, int eventsPerCommit,
-                          int aloneBytes, int headBudgetBytes, Path featuresFile) {
+    public record Options(GeneratedInput input, int eventsPerCommit, int aloneBytes, int headBudgetBytes,
+                          Path featuresFile) {
         public Options {
-            require(events >= 1, "the number of events must be at least 1, got " + events);
-            require(users >= 1 && items >= 1, "users and items must be at least 1, got " + users + " users and " + items + " items");
-            require(!span.isNegative() && !span.isZero(), "the time span of the events must be positive, got " + span);
+            Objects.requireNonNull(input, "input");
             require(eventsPerCommit >= 1, "events per commit must be at least 1, got " + eventsPerCommit);
             require(aloneBytes >= 0 && headBudgetBytes >= 0,
                     "the alone size and the head budget must be at least 0, got " + aloneBytes + " and " + headBudgetBytes);
@@ -157,19 +155,19 @@ public final class StateWrites {
         final FeatureCatalog catalog = options.featuresFile() == null
                 ? FeaturesFile.loadDefault() : FeaturesFile.load(options.featuresFile());
         final List<EntityWrites> entities = catalog.entities().stream().map(set -> new EntityWrites(set, options)).toList();
-        final ClickstreamModel model = new ClickstreamModel(options.seed(), options.users(), options.items());
-        final EventTimeline timeline = new EventTimeline(Instant.now(), options.span(), options.events(), options.seed());
+        final long events = options.input().events();
+        final GeneratedInput.Generation input = options.input().from(Instant.now());
         long lastReport = System.nanoTime();
-        for (long i = 1; i <= options.events(); i++) {
-            final ClickEvent event = model.next(Instant.ofEpochMilli(timeline.next().eventTimeMs()));
+        for (long i = 1; i <= events; i++) {
+            final ClickEvent event = input.next().event();
             for (final EntityWrites entity : entities) {
                 entity.fold(event);
             }
-            if (i % options.eventsPerCommit() == 0 || i == options.events()) {
+            if (i % options.eventsPerCommit() == 0 || i == events) {
                 entities.forEach(EntityWrites::commit);
             }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                progress.say("%,d / %,d events folded and written", i, options.events());
+                progress.say("%,d / %,d events folded and written", i, events);
                 lastReport = System.nanoTime();
             }
         }
@@ -181,13 +179,13 @@ public final class StateWrites {
     private void report(final List<EntityWrites> entities, final List<EntityResult> results) {
         out.printf(Locale.ROOT, "%,d events, a commit every %,d; tiles leave the head from %d bytes once an "
                         + "entity's tiles pass %d%n%n",
-                options.events(), options.eventsPerCommit(), options.aloneBytes(), options.headBudgetBytes());
+                options.input().events(), options.eventsPerCommit(), options.aloneBytes(), options.headBudgetBytes());
         for (int e = 0; e < entities.size(); e++) {
             print(entities.get(e).footprint, results.get(e));
         }
-        final double events = options.events();
+        final double events = options.input().events();
         final SummaryLine summary = new SummaryLine()
-                .put("events", options.events())
+                .put("events", options.input().events())
                 .put("events_per_commit", options.eventsPerCommit())
                 .put("features", options.featuresFile() == null ? "default" : options.featuresFile().getFileName().toString())
                 .put("records_per_event", sum(results, r -> r.heads() + r.tiles() + r.deletions()) / events, 2)

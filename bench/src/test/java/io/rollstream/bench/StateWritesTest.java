@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StateWritesTest {
 
@@ -53,6 +54,17 @@ class StateWritesTest {
                 .contains("events=5000 events_per_commit=1 features=features.yaml records_per_event=");
     }
 
+    @Test
+    void shouldRefuseAnInputOrCadenceItCannotModelSayingWhatWasGiven() {
+        assertThatThrownBy(() -> new GeneratedInput(0, 50, 20, 1, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events").hasMessageContaining("got 0");
+        final GeneratedInput input = new GeneratedInput(EVENTS, 50, 20, 1, Duration.ofHours(1));
+        assertThatThrownBy(() -> new StateWrites.Options(input, 0, 128, 4096, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events per commit");
+        assertThatThrownBy(() -> new StateWrites.Options(input, 1, -1, 4096, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got -1 and 4096");
+    }
+
     private List<StateWrites.EntityResult> run(final int eventsPerCommit) throws IOException {
         final String allTypes = EnumSet.complementOf(EnumSet.of(EventType.UNKNOWN)).stream()
                 .map(Enum::name).collect(Collectors.joining(", "));
@@ -68,8 +80,8 @@ class StateWritesTest {
                     aggregation: count
                     windows: [1h]
                 """.formatted(allTypes));
-        final StateWrites.Options options = new StateWrites.Options(EVENTS, 50, 20, 1, Duration.ofHours(1), eventsPerCommit,
-                128, 4096, features);
+        final StateWrites.Options options = new StateWrites.Options(new GeneratedInput(EVENTS, 50, 20, 1, Duration.ofHours(1)),
+                eventsPerCommit, 128, 4096, features);
         return new StateWrites(options, new PrintStream(report, true, StandardCharsets.UTF_8),
                 new PrintStream(OutputStream.nullOutputStream())).run();
     }

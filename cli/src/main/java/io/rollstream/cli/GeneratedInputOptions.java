@@ -1,5 +1,6 @@
 package io.rollstream.cli;
 
+import io.rollstream.bench.GeneratedInput;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -25,5 +26,9 @@ final class GeneratedInputOptions {
 
     Duration span() {
         return Duration.ofHours(spanHours);
+    }
+
+    GeneratedInput toInput() {
+        return new GeneratedInput(events, users, items, seed, span());
     }
 }

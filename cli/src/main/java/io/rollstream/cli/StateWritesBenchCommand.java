@@ -44,7 +44,7 @@ final class StateWritesBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new StateWrites(new StateWrites.Options(input.events, input.users, input.items, input.seed, input.span(), eventsPerCommit,
+        new StateWrites(new StateWrites.Options(input.toInput(), eventsPerCommit,
                 aloneBytes, headBudget, featuresFile), System.out, System.err).run();
         return 0;
     }

@@ -5,9 +5,9 @@ package io.rollstream.engine.aggregation;
  * never compute: a ratio of a list, seconds since a count.
  */
 public enum ValueType {
-    /** A number: counts, sums, averages, estimates; min, max, first or last of a NUMBER field. */
+    /** A number: counts, sums, deviations, estimates; min, max, first, last, mean or percentile of a NUMBER field. */
     NUMBER,
-    /** Epoch milliseconds: min, max, first or last of a TIMESTAMP field such as event_time. */
+    /** Epoch milliseconds: min, max, first, last, mean or percentile of a TIMESTAMP field such as event_time. */
     TIMESTAMP,
     /** Text: first or last of a STRING field. */
     TEXT,

@@ -11,8 +11,9 @@ import java.util.function.Function;
 
 /**
  * Which store partitions of this instance are being restored from their changelogs, from Kafka
- * Streams' restore callbacks (the one global restore listener it takes). Kafka Streams 4 queries an active task's store as "running" while its
- * state updater still restores it (only the thread's state is checked), so {@link StreamsReplicas}
+ * Streams' restore callbacks (the one global restore listener it takes). Kafka Streams 4 queries
+ * an active task's store as "running" while its state updater still restores it (only the
+ * thread's state is checked), so {@link StreamsReplicas}
  * asks here before a fresh read; and a restore writes records beneath the entity stores, so their
  * write listeners are reset when one starts and when it ends.
  */

@@ -1,7 +1,7 @@
 package io.rollstream.bench;
 
 import io.rollstream.schemas.ClickEvent;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

@@ -6,7 +6,7 @@ import io.rollstream.schemas.registry.InMemorySchemaRegistryClient;
 import io.rollstream.schemas.serde.ClickEventSerde;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;

@@ -3,7 +3,7 @@ package io.rollstream.bench;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 import io.rollstream.topologies.RollstreamTopology;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;

@@ -1,5 +1,6 @@
 package io.rollstream.bench;
 
+import io.rollstream.schemas.contract.ClockSkew;
 import io.rollstream.engine.FeatureDefinition;
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.Window;
@@ -11,7 +12,7 @@ import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.streams.Topology;
 
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import java.util.Set;
 final class RollstreamUnderTest {
 
     /** The service's default {@code rollstream.ingest.max-future-skew.ms}. */
-    static final Duration MAX_FUTURE_SKEW = FeatureStoreConfig.MAX_FUTURE_SKEW_DEFAULT;
+    static final Duration MAX_FUTURE_SKEW = ClockSkew.DEFAULT_MAX_FUTURE_SKEW;
 
     /** What (b) computes, and what (c)'s windows are taken from. */
     private final FeatureCatalog catalog;

@@ -10,7 +10,7 @@ import io.rollstream.engine.Window;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.schemas.ClickEvent;
-import io.rollstream.topologies.ingest.ClockSkew;
+import io.rollstream.schemas.contract.ClockSkew;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.InMemorySchemaRegistryClient;
 import io.rollstream.schemas.serde.ClickEventSerde;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;

@@ -7,7 +7,7 @@ import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
 import io.rollstream.generator.ClickstreamModel;
 import io.rollstream.generator.GeneratorRun;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

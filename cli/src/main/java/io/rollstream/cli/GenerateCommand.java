@@ -3,7 +3,7 @@ package io.rollstream.cli;
 import io.rollstream.generator.Fault;
 import io.rollstream.generator.Faults;
 import io.rollstream.generator.GeneratorRun;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

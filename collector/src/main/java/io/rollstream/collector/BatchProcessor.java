@@ -1,17 +1,25 @@
 package io.rollstream.collector;
 
+import io.rollstream.schemas.contract.Texts;
 import io.rollstream.collector.HttpAnswers.Answer;
 import io.rollstream.publisher.PublishException;
 import io.rollstream.schemas.ClickEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.schemas.contract.EventValidator;
+import io.rollstream.schemas.contract.RejectReason;
+import io.rollstream.schemas.serde.AvroBinarySize;
+
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +36,7 @@ final class BatchProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
     private final BatchParser parser;
+    private final EventValidator validator;
     private final EventSink sink;
     private final Clock clock;
     private final Duration ackTimeout;
@@ -35,8 +44,8 @@ final class BatchProcessor {
     private final KafkaOutageLog outages = new KafkaOutageLog();
 
     BatchProcessor(final CollectorSettings settings, final EventSink sink, final Clock clock) {
-        this.parser = new BatchParser(new EventReader(new EventTimes(settings.maxFutureSkew(), settings.maxEventAge())),
-                settings.maxBatchEvents());
+        this.parser = new BatchParser(new EventReader(new EventTimes(settings.maxEventAge())), settings.maxBatchEvents());
+        this.validator = new EventValidator(new ClockSkew(settings.maxFutureSkew()), settings.eventLimits());
         this.sink = sink;
         this.clock = clock;
         // Kafka fails a record after the delivery timeout; the margin covers the send's own wait for metadata.
@@ -46,15 +55,22 @@ final class BatchProcessor {
 
     /** @throws RequestException when the body as a whole is unusable (not JSON, empty, too many events) */
     Answer process(final byte[] utf8Body, final BodyFormat format) throws RequestException {
-        final EventReader.Reading[] readings = parser.parse(utf8Body, format, clock.instant())
-                .toArray(EventReader.Reading[]::new);
+        final Instant now = clock.instant();
+        final EventReader.Reading[] readings = parser.parse(utf8Body, format, now).toArray(EventReader.Reading[]::new);
         final List<Integer> validIndexes = new ArrayList<>(readings.length);
         for (int i = 0; i < readings.length; i++) {
             if (readings[i] instanceof EventReader.Valid valid) {
                 if (!valid.hasOwnId()) {
                     valid.event().setEventId(EventIds.derive(valid.event()));
                 }
-                validIndexes.add(i);
+                final Optional<EventValidator.Violation> violation = validator.check(valid.event(),
+                        (int) Math.min(Integer.MAX_VALUE, AvroBinarySize.of(valid.event())), now.toEpochMilli());
+                if (violation.isPresent()) {
+                    readings[i] = new EventReader.Invalid(violation.get().field(), violation.get().message(),
+                            violation.get().reason());
+                } else {
+                    validIndexes.add(i);
+                }
             }
         }
         if (validIndexes.isEmpty()) {
@@ -158,7 +174,17 @@ final class BatchProcessor {
         details.put("accepted", 0);
         details.put("rejected", readings.length);
         details.put("results", results(readings));
-        return Answer.error(400, message, details, 0);
+        return Answer.error(allOversized(readings) ? 413 : 400, message, details, 0);
+    }
+
+    /** Every event passed a size limit: the request is too large in the sense of HTTP 413, not wrong in form. */
+    private static boolean allOversized(final EventReader.Reading[] readings) {
+        for (final EventReader.Reading reading : readings) {
+            if (!(reading instanceof EventReader.Invalid invalid) || invalid.reason() != RejectReason.OVERSIZED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<Map<String, Object>> results(final EventReader.Reading[] readings) {
@@ -175,6 +201,9 @@ final class BatchProcessor {
                     result.put("status", "rejected");
                     if (invalid.field() != null) {
                         result.put("field", invalid.field());
+                    }
+                    if (invalid.reason() != null) {
+                        result.put("reason", invalid.reason().name());
                     }
                     result.put("error", invalid.error());
                 }

@@ -1,5 +1,9 @@
 package io.rollstream.collector;
 
+import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.schemas.contract.EventLimits;
+import io.rollstream.schemas.contract.Topics;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,20 +29,22 @@ import java.util.Objects;
  * @param maxBlock            how long a send may wait for Kafka metadata or producer buffer space before 503
  * @param retryAfter          the {@code Retry-After} of a 503
  * @param producerProperties  extra Kafka producer settings (security, compression, tuning)
+ * @param eventLimits         the contract's limits on an event's fields and size ({@link EventLimits}): a larger event is refused
  */
 public record CollectorSettings(String bootstrapServers, String registryUrl, String topic, String httpHost,
                                 int httpPort, int maxBodyBytes, int maxBatchEvents, int maxConcurrentRequests,
                                 Duration maxFutureSkew, Duration maxEventAge, Duration deliveryTimeout,
-                                Duration maxBlock, Duration retryAfter, Map<String, Object> producerProperties) {
+                                Duration maxBlock, Duration retryAfter, Map<String, Object> producerProperties,
+                                EventLimits eventLimits) {
 
-    public static final String DEFAULT_TOPIC = "clickstream.events";
+    public static final String DEFAULT_TOPIC = Topics.EVENTS;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8090;
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
     /** The pipeline's own allowance ({@code rollstream.ingest.max-future-skew.ms}). */
-    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = ClockSkew.DEFAULT_MAX_FUTURE_SKEW;
     /** The longest window of the default features: anything older could change no feature. */
     public static final Duration DEFAULT_MAX_EVENT_AGE = Duration.ofDays(30);
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(10);
@@ -66,6 +72,7 @@ public record CollectorSettings(String bootstrapServers, String registryUrl, Str
                     + deliveryTimeout);
         }
         producerProperties = Map.copyOf(producerProperties);
+        Objects.requireNonNull(eventLimits, "event limits");
     }
 
     public static Builder builder() {
@@ -113,6 +120,7 @@ public record CollectorSettings(String bootstrapServers, String registryUrl, Str
         private Duration maxBlock = DEFAULT_MAX_BLOCK;
         private Duration retryAfter = DEFAULT_RETRY_AFTER;
         private final Map<String, Object> producerProperties = new HashMap<>();
+        private EventLimits eventLimits = EventLimits.defaults();
 
         private Builder() {
         }
@@ -187,6 +195,12 @@ public record CollectorSettings(String bootstrapServers, String registryUrl, Str
             return this;
         }
 
+        /** The contract's limits on events; the same as the feature store's ingest, or events it would dead-letter pass here. */
+        public Builder eventLimits(final EventLimits value) {
+            eventLimits = value;
+            return this;
+        }
+
         public Builder producerProperties(final Map<String, ?> values) {
             values.forEach(this::producerProperty);
             return this;
@@ -196,7 +210,7 @@ public record CollectorSettings(String bootstrapServers, String registryUrl, Str
         public CollectorSettings build() {
             return new CollectorSettings(bootstrapServers, registryUrl, topic, httpHost, httpPort, maxBodyBytes,
                     maxBatchEvents, maxConcurrentRequests, maxFutureSkew, maxEventAge, deliveryTimeout, maxBlock,
-                    retryAfter, producerProperties);
+                    retryAfter, producerProperties, eventLimits);
         }
     }
 }

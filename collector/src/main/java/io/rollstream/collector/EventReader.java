@@ -1,9 +1,11 @@
 package io.rollstream.collector;
 
+import io.rollstream.schemas.contract.Texts;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
+import io.rollstream.schemas.contract.RejectReason;
 import org.apache.avro.Schema;
 
 import java.io.IOException;
@@ -11,15 +13,15 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads one JSON event straight from the parser into a {@link ClickEvent}, checking it against the schema
  * on the way. The field list and types come from the schema itself ({@link FieldReader}), so a field added to
  * {@code ClickEvent.avsc} is accepted without a change here; on top of the schema come the pipeline's rules:
- * {@code event_type}, {@code user_id} and {@code event_time} are required, ids are readable back over the
- * feature API, and the event time is sane ({@link EventTimes}). A missing {@code event_id} is left empty for
- * {@link EventIds} to fill in.
+ * {@code event_type}, {@code user_id} and {@code event_time} are required and the event time is not too old
+ * ({@link EventTimes}). The contract's rules — ids, lengths, sizes, clock skew — are checked on the complete
+ * event by the one {@link io.rollstream.schemas.contract.EventValidator}, after {@link EventIds} has filled
+ * in a missing {@code event_id}.
  *
  * <p>Streaming rather than building a JSON tree first: the tree cost as much as all the checks together. Each
  * event gets the first problem found, named by field, and the rest of the event is skipped, so the next event
@@ -35,19 +37,22 @@ final class EventReader {
     record Valid(ClickEvent event, boolean hasOwnId) implements Reading {
     }
 
-    /** An invalid event: {@code field} is null when the problem is not one field's (not an object, not JSON). */
-    record Invalid(String field, String error) implements Reading {
+    /**
+     * An invalid event: {@code field} is null when the problem is not one field's (not an object, not
+     * JSON); {@code reason} is the contract's when a rule of {@link io.rollstream.schemas.contract.EventValidator}
+     * failed, null for a problem of the JSON itself.
+     */
+    record Invalid(String field, String error, RejectReason reason) implements Reading {
+        Invalid(final String field, final String error) {
+            this(field, error, null);
+        }
     }
 
     private static final Schema SCHEMA = ClickEvent.getClassSchema();
     static final String EVENT_TIME = "event_time";
-    private static final String EVENT_ID = "event_id";
     private static final String EVENT_TYPE = "event_type";
     private static final String USER_ID = "user_id";
     private static final List<String> REQUIRED = List.of(EVENT_TYPE, USER_ID, EVENT_TIME);
-    /** Entity keys: read back at /v1/features/{entity}/{id}, which takes at most this many characters. */
-    private static final Set<String> IDS = Set.of(EVENT_ID, USER_ID, "item_id");
-    private static final int MAX_ID_LENGTH = 256;
 
     private final EventTimes times;
     private final Map<String, FieldReader> fields = new HashMap<>();
@@ -59,7 +64,7 @@ final class EventReader {
         this.times = times;
         for (final Schema.Field field : SCHEMA.getFields()) {
             if (!field.name().equals(EVENT_TIME)) {
-                fields.put(field.name(), FieldReader.of(field, IDS.contains(field.name())));
+                fields.put(field.name(), FieldReader.of(field));
             }
         }
         this.fieldNames = String.join(", ", SCHEMA.getFields().stream().map(Schema.Field::name).toList());
@@ -115,10 +120,6 @@ final class EventReader {
         } catch (final FieldReader.InvalidField wrong) {
             return new Invalid(wrong.field(), wrong.getMessage());
         }
-        final String idProblem = field.isId() && value != null ? idProblem(field.name(), (String) value) : null;
-        if (idProblem != null) {
-            return new Invalid(field.name(), idProblem);
-        }
         event.put(field.position(), value);
         return null;
     }
@@ -152,22 +153,5 @@ final class EventReader {
             event.setProperties(Map.of());
         }
         return new Valid(event, hasOwnId);
-    }
-
-    private static String idProblem(final String field, final String id) {
-        if (id.isBlank()) {
-            return field + " must not be blank";
-        }
-        if (id.length() > MAX_ID_LENGTH) {
-            return field + " has " + id.length() + " characters, over the limit of " + MAX_ID_LENGTH
-                    + " (ids are read back at /v1/features/{entity}/{id})";
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
-                return field + " contains a control character (U+" + String.format("%04X", (int) id.charAt(i))
-                        + ") at position " + i;
-            }
-        }
-        return null;
     }
 }

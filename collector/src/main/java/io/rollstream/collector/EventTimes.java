@@ -1,5 +1,6 @@
 package io.rollstream.collector;
 
+import io.rollstream.schemas.contract.Texts;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
@@ -10,13 +11,13 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Reads {@code event_time} — an ISO-8601 instant with a zone or offset, or epoch milliseconds — and checks it
- * is plausible against this collector's clock: not further ahead than the allowed clock skew (the pipeline
- * would dead-letter it as a future event) and not older than the maximum age (it would be dead-lettered as
- * late, or could change no feature). Rejecting here tells the client at once instead of silently later.
+ * is not older than the maximum age against this collector's clock (it would be dead-lettered as late, or
+ * could change no feature). Rejecting here tells the client at once instead of silently later. How far ahead
+ * it may be is the contract's rule, checked with the rest of them by
+ * {@link io.rollstream.schemas.contract.EventValidator}.
  */
 final class EventTimes {
 
@@ -27,11 +28,9 @@ final class EventTimes {
     /** Epoch milliseconds below this are before 1973: almost surely epoch seconds sent by mistake. */
     private static final long SMALLEST_PLAUSIBLE_MILLIS = 100_000_000_000L;
 
-    private final Duration maxFutureSkew;
     private final Duration maxAge;
 
-    EventTimes(final Duration maxFutureSkew, final Duration maxAge) {
-        this.maxFutureSkew = maxFutureSkew;
+    EventTimes(final Duration maxAge) {
         this.maxAge = maxAge;
     }
 
@@ -64,11 +63,6 @@ final class EventTimes {
     }
 
     private Parsed check(final Instant time, final boolean fromNumber, final Instant now) {
-        if (time.isAfter(now.plus(maxFutureSkew))) {
-            return error("event_time " + time + " is " + Texts.duration(Duration.between(now, time).truncatedTo(ChronoUnit.SECONDS))
-                    + " ahead of the collector's clock (" + now + "); at most " + Texts.duration(maxFutureSkew) + " of clock skew "
-                    + "is allowed. Check the client's clock.");
-        }
         if (time.isBefore(now.minus(maxAge))) {
             final long millis = time.toEpochMilli();
             final String hint = fromNumber && millis > 0 && millis < SMALLEST_PLAUSIBLE_MILLIS

@@ -1,5 +1,6 @@
 package io.rollstream.collector;
 
+import io.rollstream.schemas.contract.Texts;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.rollstream.schemas.ClickEvent;
@@ -17,11 +18,9 @@ import java.util.TreeMap;
  * numbers, booleans, the event-type enum and maps of strings, each optionally null. A schema field of another
  * type fails the collector's start, not a request.
  *
- * @param isId    an entity key or event id, which {@link EventReader} checks further
  * @param symbols for an enum, the symbols a client may send (all but the reader's fallback)
  */
-record FieldReader(String name, int position, Schema.Type type, boolean nullable, Schema schema, boolean isId,
-                   String symbols) {
+record FieldReader(String name, int position, Schema.Type type, boolean nullable, Schema schema, String symbols) {
 
     /** The generated classes' model: turns an enum symbol into the generated Java enum. */
     private static final SpecificData MODEL = SpecificData.getForClass(ClickEvent.class);
@@ -41,7 +40,7 @@ record FieldReader(String name, int position, Schema.Type type, boolean nullable
         }
     }
 
-    static FieldReader of(final Schema.Field field, final boolean isId) {
+    static FieldReader of(final Schema.Field field) {
         Schema schema = field.schema();
         boolean nullable = false;
         if (schema.isUnion()) {
@@ -67,7 +66,7 @@ record FieldReader(String name, int position, Schema.Type type, boolean nullable
         }
         // A field with a default (event_type: UNKNOWN, properties: {}) may be left out: Avro or EventReader fills it.
         return new FieldReader(field.name(), field.pos(), schema.getType(), nullable || field.hasDefaultValue(), schema,
-                isId, schema.getType() == Schema.Type.ENUM ? symbols(schema) : null);
+                schema.getType() == Schema.Type.ENUM ? symbols(schema) : null);
     }
 
     /** The Avro value at the parser's current token (null for JSON null); leaves the parser on the value's last token. */

@@ -1,5 +1,6 @@
 package io.rollstream.collector;
 
+import io.rollstream.schemas.contract.Texts;
 import com.fasterxml.jackson.core.JsonParser;
 
 import java.io.IOException;

@@ -7,6 +7,7 @@ import io.rollstream.publisher.PublishException;
 import io.rollstream.publisher.PublishException.Reason;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
+import io.rollstream.schemas.contract.EventLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -106,7 +107,7 @@ class BatchProcessorTest {
             "missing event_time     | {\"event_type\":\"CLICK\",\"user_id\":\"u\"}                               | event_time | event_time is required",
             "null user_id           | {\"event_type\":\"CLICK\",\"user_id\":null,\"event_time\":1795262400000}   | user_id    | user_id is required",
             "user_id a number       | {\"event_type\":\"CLICK\",\"user_id\":42,\"event_time\":1795262400000}     | user_id    | user_id must be a string, got an integer 42",
-            "blank user_id          | {\"event_type\":\"CLICK\",\"user_id\":\" \",\"event_time\":1795262400000}  | user_id    | user_id must not be blank",
+            "blank user_id          | {\"event_type\":\"CLICK\",\"user_id\":\" \",\"event_time\":1795262400000}  | user_id    | user_id is missing or blank",
             "control char in id     | {\"event_type\":\"CLICK\",\"user_id\":\"a\\u0001b\",\"event_time\":1795262400000} | user_id | control character (U+0001) at position 1",
             "event_type lowercase   | {\"event_type\":\"click\",\"user_id\":\"u\",\"event_time\":1795262400000}  | event_type | 'click' is not one of PAGE_VIEW",
             "event_type UNKNOWN     | {\"event_type\":\"UNKNOWN\",\"user_id\":\"u\",\"event_time\":1795262400000} | event_type | UNKNOWN is not an event type a client may send",
@@ -121,10 +122,10 @@ class BatchProcessorTest {
             "event_time a boolean   | {\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":false}          | event_time | event_time must be an ISO-8601 string or epoch milliseconds (an integer), got a boolean false",
             "event_time fractional  | {\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":1795262400000.5} | event_time | got a number 1795262400000.5",
             "event_time no zone     | {\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":\"2026-11-21T11:00:00\"} | event_time | is not an ISO-8601 instant; write it like 2026-11-21T12:00:00Z",
-            "event_time in future   | {\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":\"2026-11-21T12:10:00Z\"} | event_time | is 10m ahead of the collector's clock (2026-11-21T12:00:00Z); at most 5m of clock skew",
+            "event_time in future   | {\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":\"2026-11-21T12:10:00Z\"} | event_time | is 10m ahead of 2026-11-21T12:00:00Z, when it was sent; at most 5m of clock skew is allowed",
             "event_time too old     | {\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":\"2026-10-01T00:00:00Z\"} | event_time | is older than the maximum age of 30d",
             "epoch seconds          | {\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":1795262400}     | event_time | It looks like epoch seconds: send milliseconds",
-            "event_id blank         | {\"event_id\":\"\",\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":1795262400000} | event_id | event_id must not be blank",
+            "event_id blank         | {\"event_id\":\"\",\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":1795262400000} | event_id | event_id is missing or blank",
     })
     void shouldRejectAnEventNamingTheFieldAndTheProblem(final String name, final String event, final String field,
                                                         final String error) throws Exception {
@@ -310,6 +311,62 @@ class BatchProcessorTest {
         assertThat(broken.status()).isEqualTo(500);
         assertThat(json(broken).path("error").asText()).contains("refused the ClickEvent schema")
                 .contains("not the request");
+    }
+
+    @Test
+    void shouldAnswer413NamingTheFieldAndTheLimitWhenEveryEventIsOversized() throws Exception {
+        final String category = "c".repeat(600_000);
+        final Answer answer = post("{\"event_type\":\"PRODUCT_VIEW\",\"user_id\":\"u\",\"item_id\":\"i\","
+                + "\"event_time\":\"2026-11-21T11:59:00Z\",\"category\":\"" + category + "\"}");
+
+        assertThat(answer.status()).isEqualTo(413);
+        final JsonNode result = json(answer).path("results").get(0);
+        assertThat(result.path("field").asText()).isEqualTo("category");
+        assertThat(result.path("reason").asText()).isEqualTo("OVERSIZED");
+        assertThat(result.path("error").asText()).isEqualTo("category has 600000 characters, over the limit of "
+                + EventLimits.DEFAULT_MAX_TEXT_CHARS + " (" + EventLimits.MAX_TEXT_CHARS_CONFIG + ")");
+        assertThat(written).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseEachPartOfAnEventPastItsLimitAndAcceptTheRestOfTheBatch() throws Exception {
+        final StringBuilder properties = new StringBuilder();
+        for (int i = 0; i <= EventLimits.DEFAULT_MAX_PROPERTY_ENTRIES; i++) {
+            properties.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+        }
+        final Answer answer = post("[" + event("ok", "CLICK") + ","
+                + "{\"event_type\":\"CLICK\",\"user_id\":\"" + "u".repeat(EventLimits.DEFAULT_MAX_ID_CHARS + 1)
+                + "\",\"event_time\":1795262400000},"
+                + "{\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":1795262400000,\"properties\":{"
+                + properties + "}},"
+                + "{\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":1795262400000,\"properties\":{\"k\":\""
+                + "v".repeat(EventLimits.DEFAULT_MAX_PROPERTY_VALUE_CHARS + 1) + "\"}},"
+                + "{\"event_type\":\"CLICK\",\"user_id\":\"u\",\"event_time\":1795262400000,\"page_url\":\""
+                + "p".repeat(EventLimits.DEFAULT_MAX_URL_CHARS) + "\"}]");
+
+        assertThat(answer.status()).isEqualTo(207);
+        final JsonNode results = json(answer).path("results");
+        assertThat(results.get(1).path("field").asText()).isEqualTo("user_id");
+        assertThat(results.get(1).path("error").asText()).contains("over the limit of 256 (rollstream.events.max-id-chars)");
+        assertThat(results.get(2).path("field").asText()).isEqualTo("properties");
+        assertThat(results.get(2).path("error").asText()).contains("33 entries, over the limit of 32");
+        assertThat(results.get(3).path("field").asText()).isEqualTo("properties.k");
+        assertThat(results.get(3).path("reason").asText()).isEqualTo("OVERSIZED");
+        assertThat(results.get(4).path("status").asText()).isEqualTo("accepted");
+        assertThat(written).hasSize(2);
+    }
+
+    @Test
+    void shouldRefuseAnEventWhoseWholeEncodingPassesTheLimitThoughEachFieldFits() throws Exception {
+        final Answer answer = new BatchProcessor(settings().eventLimits(new EventLimits(256, 2048, 512, 32, 64, 512, 200,
+                1024, 8192)).build(), this::write, Clock.fixed(NOW, ZoneOffset.UTC)).process(("{\"event_type\":\"CLICK\","
+                + "\"user_id\":\"u\",\"event_time\":1795262400000,\"page_url\":\"" + "p".repeat(300) + "\"}")
+                .getBytes(StandardCharsets.UTF_8), BodyFormat.JSON);
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(json(answer).path("results").get(0).path("field").asText()).isEqualTo("event");
+        assertThat(json(answer).path("results").get(0).path("error").asText())
+                .contains("bytes of Avro, over the limit of 200 (rollstream.events.max-event-bytes)");
     }
 
     private static String event(final String id, final String type) {

@@ -1,6 +1,8 @@
 package io.rollstream.featurestore;
 
 import io.rollstream.engine.catalog.FeatureCatalog;
+import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.schemas.contract.EventLimits;
 import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.featurestore.rocksdb.BoundedMemoryRocksDBConfig;
 import io.rollstream.featurestore.routing.ServingSettings;
@@ -56,8 +58,7 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final List<String> PRODUCER_COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
     public static final String TOPIC_PARTITIONS = "rollstream.topics.partitions";
     public static final String TOPIC_REPLICATION = "rollstream.topics.replication-factor";
-    public static final String MAX_FUTURE_SKEW_MS = "rollstream.ingest.max-future-skew.ms";
-    public static final Duration MAX_FUTURE_SKEW_DEFAULT = Duration.ofMinutes(5);
+    public static final String MAX_FUTURE_SKEW_MS = ClockSkew.MAX_FUTURE_SKEW_CONFIG;
     public static final String HTTP_HOST = "rollstream.http.host";
     public static final String HTTP_PORT = "rollstream.http.port";
     public static final String HTTP_ADVERTISED_HOST = "rollstream.http.advertised-host";
@@ -70,8 +71,11 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final String LAG_REFRESH_MS = "rollstream.serving.lag-refresh.ms";
     public static final String ANSWER_CACHE_BYTES = "rollstream.serving.answer-cache.bytes";
 
-    /** Includes the RocksDB memory budget ({@link BoundedMemoryRocksDBConfig}), declared beside its setter. */
-    public static final ConfigDef DEFINITION = new ConfigDef(BoundedMemoryRocksDBConfig.CONFIG_DEF)
+    /**
+     * Includes the RocksDB memory budget ({@link BoundedMemoryRocksDBConfig}) and the event limits
+     * ({@link EventLimits}), each declared beside what it configures.
+     */
+    public static final ConfigDef DEFINITION = EventLimits.define(new ConfigDef(BoundedMemoryRocksDBConfig.CONFIG_DEF))
             .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, (name, value) -> {
                 if (value == null || ((List<?>) value).isEmpty()) {
                     throw new ConfigException(name, value, "give at least one Kafka broker as host:port");
@@ -104,7 +108,7 @@ public final class FeatureStoreConfig extends AbstractConfig {
                             + "keeps its count, and the re-keyed topic is created to match it.")
             .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
                     "Replication factor of topics Rollstream creates (3 in production).")
-            .define(MAX_FUTURE_SKEW_MS, Type.LONG, MAX_FUTURE_SKEW_DEFAULT.toMillis(), Range.atLeast(0), Importance.MEDIUM,
+            .define(MAX_FUTURE_SKEW_MS, Type.LONG, ClockSkew.DEFAULT_MAX_FUTURE_SKEW.toMillis(), Range.atLeast(0), Importance.MEDIUM,
                     "How far an event's time may be ahead of its record timestamp before it is dead-lettered as "
                             + "FUTURE_EVENT_TIME (client clocks are wrong by minutes, not days).")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -147,6 +151,11 @@ public final class FeatureStoreConfig extends AbstractConfig {
 
     public Duration maxFutureSkew() {
         return Duration.ofMillis(getLong(MAX_FUTURE_SKEW_MS));
+    }
+
+    /** The {@code rollstream.events.*} limits the ingest dead-letters oversized records by. */
+    public EventLimits eventLimits() {
+        return EventLimits.fromConfig(originals());
     }
 
     public String bootstrapServers() {

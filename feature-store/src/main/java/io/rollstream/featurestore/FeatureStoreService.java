@@ -18,7 +18,7 @@ import io.rollstream.schemas.registry.RestSchemaRegistryClient;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
-import io.rollstream.topologies.ingest.ClockSkew;
+import io.rollstream.schemas.contract.ClockSkew;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.features.EntityWriteListener;
 import org.apache.kafka.clients.admin.Admin;
@@ -92,7 +92,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         this.entities = Map.copyOf(byEntity);
         final Topology topology = RollstreamTopology.build(new RollstreamTopology.Settings(catalog,
                 config.maxFutureSkew(), partitions, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class),
-                EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES, writeListeners::get));
+                EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES, writeListeners::get, config.eventLimits()));
         this.applicationId = applicationId(config, catalog);
 
         this.http = FeatureHttpServer.bind(config.getString(FeatureStoreConfig.HTTP_HOST),

@@ -1,7 +1,7 @@
 package io.rollstream.featurestore;
 
-import io.rollstream.topologies.Topics;
-import io.rollstream.topologies.ingest.ClockSkew;
+import io.rollstream.schemas.contract.Topics;
+import io.rollstream.schemas.contract.ClockSkew;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;

@@ -1,5 +1,6 @@
 package io.rollstream.topologies;
 
+import io.rollstream.schemas.contract.Topics;
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
@@ -12,9 +13,11 @@ import io.rollstream.topologies.admission.SeenEventIdsStoreBuilder;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.features.EntityWriteListener;
-import io.rollstream.topologies.ingest.ClockSkew;
-import io.rollstream.topologies.ingest.EventValidator;
+import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.schemas.contract.EventValidator;
 import io.rollstream.topologies.ingest.IngestProcessorSupplier;
+import io.rollstream.topologies.ingest.RecordTimeGuard;
+import io.rollstream.schemas.contract.EventLimits;
 import io.rollstream.topologies.ingest.OwnerPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -28,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -78,12 +82,14 @@ public final class RollstreamTopology {
      *                               ({@link EntityStateStoreBuilder#DEFAULT_CACHED_ENTITIES} by default)
      * @param writeListeners         by entity store name ({@link #storeName}), who is told of the
      *                               store's writes ({@link EntityWriteListener#NONE} by default)
+     * @param eventLimits            what the ingest dead-letters as oversized ({@link EventLimits#defaults()} by default)
      */
     public record Settings(FeatureCatalog catalog, Duration maxFutureSkew, int eventPartitions,
                            Supplier<Deserializer<ClickEvent>> eventDeserializers, int cachedEntitiesPerStore,
-                           Function<String, EntityWriteListener> writeListeners) {
+                           Function<String, EntityWriteListener> writeListeners, EventLimits eventLimits) {
         public Settings {
             Objects.requireNonNull(catalog, "catalog");
+            Objects.requireNonNull(eventLimits, "eventLimits");
             Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
             Objects.requireNonNull(eventDeserializers, "eventDeserializers");
             Objects.requireNonNull(writeListeners, "writeListeners");
@@ -101,7 +107,13 @@ public final class RollstreamTopology {
         public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
                         final Supplier<Deserializer<ClickEvent>> eventDeserializers, final int cachedEntitiesPerStore) {
             this(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore,
-                    store -> EntityWriteListener.NONE);
+                    store -> EntityWriteListener.NONE, EventLimits.defaults());
+        }
+
+        /** These settings with other event limits. */
+        public Settings withEventLimits(final EventLimits limits) {
+            return new Settings(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore,
+                    writeListeners, limits);
         }
     }
 
@@ -155,12 +167,14 @@ public final class RollstreamTopology {
 
     public static Topology build(final Settings settings) {
         final FeatureCatalog catalog = settings.catalog();
-        final EventValidator validator = new EventValidator(settings.maxFutureSkew());
+        final ClockSkew skew = new ClockSkew(settings.maxFutureSkew());
+        final EventValidator validator = new EventValidator(skew, settings.eventLimits());
+        final RecordTimeGuard timeGuard = new RecordTimeGuard(skew, Clock.systemUTC());
         final OwnerPartition owner = new OwnerPartition(settings.eventPartitions());
         final Topology topology = new Topology();
 
-        topology.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
-        topology.addSource(REKEYED_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REKEYED);
+        addSource(topology, EVENTS_SOURCE, timeGuard, Topics.EVENTS);
+        addSource(topology, REKEYED_SOURCE, timeGuard, Topics.REKEYED);
         topology.addProcessor(INGEST, new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner,
                 new IngestProcessorSupplier.Children(List.of(ADMIT), DEAD_LETTER_SINK, REKEY_SINK)), EVENTS_SOURCE);
         topology.addProcessor(REKEYED_INGEST, new IngestProcessorSupplier(settings.eventDeserializers(), validator, owner,
@@ -195,7 +209,7 @@ public final class RollstreamTopology {
             topology.addSink(sinkName(field.getKey()), topic, new StringSerializer(), new ByteArraySerializer(), ADMIT);
             final String source = topic + "-source";
             final String decode = topic + "-ingest";
-            topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+            addSource(topology, source, timeGuard, topic);
             final List<String> entities = field.getValue().stream().map(RollstreamTopology::processorName).toList();
             // Its own dead-letter sink: a sink shared with the events' sub-topology would join the
             // two into one task, sharing stream time (and so lateness) across differently keyed topics.
@@ -208,6 +222,13 @@ public final class RollstreamTopology {
             }
         }
         return topology;
+    }
+
+    /** A source of raw records whose stream time the guard keeps from running ahead; the consumer's offset reset. */
+    private static void addSource(final Topology topology, final String name, final RecordTimeGuard timeGuard,
+                                  final String topic) {
+        topology.addSource((org.apache.kafka.streams.AutoOffsetReset) null, name, timeGuard, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(), topic);
     }
 
     private static void addEntity(final Topology topology, final FeatureSet set, final String parent,

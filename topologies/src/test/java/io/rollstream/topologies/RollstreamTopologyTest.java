@@ -1,5 +1,6 @@
 package io.rollstream.topologies;
 
+import io.rollstream.schemas.contract.Topics;
 import io.rollstream.engine.FeatureVector;
 import io.rollstream.engine.UserActivityFeatures;
 import io.rollstream.schemas.ClickEvent;
@@ -7,7 +8,7 @@ import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.serde.ConfluentWireFormat;
 import io.rollstream.topologies.ingest.DeadLetterHeaders;
 import io.rollstream.topologies.ingest.OwnerPartition;
-import io.rollstream.topologies.ingest.RejectReason;
+import io.rollstream.schemas.contract.RejectReason;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.rollstream.topologies;
 
+import io.rollstream.schemas.contract.Topics;
 import io.rollstream.engine.EntityState;
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;

@@ -6,7 +6,7 @@ import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.schemas.serde.ConfluentAvroSerializer;
 import io.rollstream.schemas.serde.SerializerOptions;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 
 import java.time.Duration;
 import java.util.List;

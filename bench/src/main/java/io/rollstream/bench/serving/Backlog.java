@@ -3,7 +3,7 @@ package io.rollstream.bench.serving;
 import io.rollstream.bench.BrokerCalls;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.topologies.RollstreamTopology;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

@@ -5,7 +5,7 @@ import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 
 import java.io.IOException;
 import java.net.URI;

@@ -5,7 +5,7 @@ import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.RestSchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroSerializer;
 import io.rollstream.schemas.serde.SerializerOptions;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

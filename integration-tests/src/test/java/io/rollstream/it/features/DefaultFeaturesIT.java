@@ -14,7 +14,7 @@ import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.SchemaRegistryConfig;
 import io.rollstream.schemas.serde.ConfluentAvroSerializer;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import io.rollstream.topologies.ingest.OwnerPartition;
 import io.rollstream.topologies.oracle.FeatureComparison;
 import io.rollstream.topologies.oracle.FeatureOracle;

@@ -10,7 +10,7 @@ import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.RestSchemaRegistryClient;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentWireFormat;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

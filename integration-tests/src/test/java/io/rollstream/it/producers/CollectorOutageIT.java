@@ -10,7 +10,7 @@ import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
 import io.rollstream.it.support.FeatureApi;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

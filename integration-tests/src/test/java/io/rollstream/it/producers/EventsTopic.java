@@ -4,7 +4,7 @@ import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.SchemaRegistryConfig;
 import io.rollstream.schemas.serde.AvroSerdeConfig;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -18,7 +18,7 @@ import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.SchemaRegistryConfig;
 import io.rollstream.schemas.serde.ConfluentAvroSerializer;
 import io.rollstream.topologies.RollstreamTopology;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import io.rollstream.topologies.features.EntityPartitioner;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -31,6 +31,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@code schema.registry.url} and {@code specific.avro.value.type} (or {@code .key.type}); a deserializer
  * configured that way owns its registry client and closes it.
  *
+ * <p>Before Avro decodes a record, {@link DeclaredLengthCheck} makes sure that every length it declares
+ * fits in its own bytes, so a hostile record cannot make Avro allocate what it merely declares.
+ *
  * <p>Failures say whether retrying can help, which is what a dead-letter decision needs:
  * <ul>
  *   <li>{@link MalformedRecordException}: not Confluent-wire Avro, or Avro that does not decode with its
@@ -45,7 +48,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-    private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    /** How records of one writer schema are read: first checked for what they declare, then decoded. */
+    private record WriterReader<T>(DeclaredLengthCheck check, DatumReader<T> reader) {
+    }
+
+    private final Map<Integer, WriterReader<T>> readersByWriterId = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;
     private boolean ownsRegistry;
     private Class<T> type;
@@ -107,7 +114,16 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
                     + "construct it with a schema registry client");
         }
         int writerId = ConfluentWireFormat.schemaId(data);
-        DatumReader<T> reader = readerFor(writerId, topic);
+        WriterReader<T> writer = readerFor(writerId, topic);
+        String declaredTooMuch = writer.check().problem(data, ConfluentWireFormat.HEADER_SIZE,
+                data.length - ConfluentWireFormat.HEADER_SIZE);
+        if (declaredTooMuch != null) {
+            throw new MalformedRecordException("Avro decoding failed for a " + data.length + "-byte record from topic '"
+                    + topic + "' with writer schema id " + writerId + ": it " + declaredTooMuch + ". It was refused "
+                    + "before decoding, so nothing was allocated for what it declares: the bytes are corrupt or "
+                    + "hostile. Dead-letter it.");
+        }
+        DatumReader<T> reader = writer.reader();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE,
                 data.length - ConfluentWireFormat.HEADER_SIZE, null);
         T value;
@@ -144,10 +160,10 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         readerSchema = model.getSchema(specificType);
     }
 
-    private DatumReader<T> readerFor(int writerId, String topic) {
-        DatumReader<T> reader = readersByWriterId.get(writerId);
-        if (reader != null) {
-            return reader;
+    private WriterReader<T> readerFor(int writerId, String topic) {
+        WriterReader<T> known = readersByWriterId.get(writerId);
+        if (known != null) {
+            return known;
         }
         Schema writerSchema = registry.schemaById(writerId);
         SchemaCompatibilityResult compatibility =
@@ -162,8 +178,9 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
                     + problems + ". The producer's schema broke compatibility with this reader: dead-letter the "
                     + "record, and fix the producer or upgrade this reader's generated class.");
         }
-        reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
-        DatumReader<T> raced = readersByWriterId.putIfAbsent(writerId, reader);
+        WriterReader<T> reader = new WriterReader<>(new DeclaredLengthCheck(writerSchema),
+                new SpecificDatumReader<>(writerSchema, readerSchema, model));
+        WriterReader<T> raced = readersByWriterId.putIfAbsent(writerId, reader);
         return raced == null ? reader : raced;
     }
 }

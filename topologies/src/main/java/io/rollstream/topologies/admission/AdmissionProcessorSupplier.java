@@ -2,9 +2,9 @@ package io.rollstream.topologies.admission;
 
 import io.rollstream.engine.EntityDefinition;
 import io.rollstream.schemas.EventType;
-import io.rollstream.topologies.ingest.DeadLetterHeaders;
+import io.rollstream.topologies.ingest.DeadLetter;
 import io.rollstream.topologies.ingest.ProcessorMetrics;
-import io.rollstream.topologies.ingest.RejectReason;
+import io.rollstream.schemas.contract.RejectReason;
 import io.rollstream.topologies.ingest.ValidEvent;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -127,10 +127,11 @@ public final class AdmissionProcessorSupplier implements ProcessorSupplier<Strin
             final String message = "event_time " + Instant.ofEpochMilli(eventTime) + " is "
                     + Duration.ofMillis(streamTime - eventTime) + " behind stream time " + Instant.ofEpochMilli(streamTime)
                     + "; allowed lateness is " + allowedLateness + " (event " + record.value().event().getEventId() + ")";
-            context.forward(new Record<Object, Object>(record.key().getBytes(StandardCharsets.UTF_8),
-                    record.value().originalValue(), record.timestamp(),
-                    DeadLetterHeaders.with(record.headers(), RejectReason.LATE_EVENT, "Validation", message,
-                            context.recordMetadata(), context.currentSystemTimeMs())), deadLetterChild);
+            final DeadLetter letter = DeadLetter.of(record.key().getBytes(StandardCharsets.UTF_8),
+                    record.value().originalValue(), record.headers(), RejectReason.LATE_EVENT, "Validation", message,
+                    DeadLetter.Source.of(context.recordMetadata()), context.currentSystemTimeMs());
+            context.forward(new Record<Object, Object>(letter.key(), letter.value(), record.timestamp(), letter.headers()),
+                    deadLetterChild);
         }
     }
 }

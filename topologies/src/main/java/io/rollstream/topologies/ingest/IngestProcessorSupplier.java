@@ -1,6 +1,12 @@
 package io.rollstream.topologies.ingest;
 
+import io.rollstream.schemas.contract.Texts;
+import io.rollstream.schemas.contract.EventValidator;
+import io.rollstream.schemas.contract.RejectReason;
 import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.contract.EventLimits;
+import io.rollstream.schemas.serde.ConfluentWireFormat;
+import org.apache.kafka.common.header.Header;
 import io.rollstream.schemas.registry.SchemaNotFoundException;
 import io.rollstream.schemas.registry.SchemaRegistryUnavailableException;
 import org.apache.kafka.common.metrics.Sensor;
@@ -15,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -59,6 +67,7 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
     private final class IngestProcessor implements Processor<byte[], byte[], Object, Object> {
 
         private static final Logger LOG = LoggerFactory.getLogger(IngestProcessor.class);
+        private static final String VALIDATION = "Validation";
 
         private final Deserializer<ClickEvent> deserializer = deserializers.get();
         private final Map<RejectReason, Sensor> rejectedSensors = new EnumMap<>(RejectReason.class);
@@ -74,6 +83,20 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
         @Override
         public void process(final Record<byte[], byte[]> record) {
             final Optional<RecordMetadata> source = context.recordMetadata();
+            final Optional<String> outsideLimits = rawProblem(record);
+            if (outsideLimits.isPresent()) {
+                reject(record, RejectReason.OVERSIZED, VALIDATION, outsideLimits.get(), source);
+                return;
+            }
+            final OptionalLong futureStamp = RecordTimeGuard.replacedStamp(record.headers());
+            if (futureStamp.isPresent()) {
+                reject(record, RejectReason.FUTURE_RECORD_TIME, VALIDATION, "the record is stamped "
+                        + Instant.ofEpochMilli(futureStamp.getAsLong()) + ", further ahead of this instance's clock ("
+                        + Instant.ofEpochMilli(context.currentSystemTimeMs()) + ") than the events topic allows; "
+                        + "let in, it would move its partition's stream time ahead and make later events late. "
+                        + "Check the producer's clock, and set message.timestamp.after.max.ms on the topic", source);
+                return;
+            }
             final ClickEvent event;
             try {
                 if (record.value() == null || record.value().length == 0) {
@@ -93,9 +116,11 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
                 return;
             }
 
-            final Optional<EventValidator.Violation> violation = validator.check(event, record.timestamp());
+            final Optional<EventValidator.Violation> violation = validator.check(event,
+                    record.value().length - ConfluentWireFormat.HEADER_SIZE, record.timestamp());
             if (violation.isPresent()) {
-                reject(record, violation.get().reason(), "Validation", violation.get().message(), source);
+                reject(record, violation.get().reason(), VALIDATION, violation.get().message() + " (field "
+                        + violation.get().field() + ", event " + Texts.abbreviate(event.getEventId()) + ")", source);
                 return;
             }
 
@@ -115,6 +140,28 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
             }
         }
 
+        /**
+         * The record's key or headers past their limits: checked before decoding, as a relay or a
+         * dead letter carries both along.
+         */
+        private Optional<String> rawProblem(final Record<byte[], byte[]> record) {
+            final EventLimits limits = validator.limits();
+            if (record.key() != null && record.key().length > limits.maxRecordKeyBytes()) {
+                return Optional.of("the record's key has " + record.key().length + " bytes, over the limit of "
+                        + limits.maxRecordKeyBytes() + " (" + EventLimits.MAX_RECORD_KEY_BYTES_CONFIG + "; field key)");
+            }
+            long headerBytes = 0;
+            for (final Header header : record.headers()) {
+                headerBytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
+            }
+            if (headerBytes > limits.maxRecordHeaderBytes()) {
+                return Optional.of("the record's headers have " + headerBytes + " bytes, over the limit of "
+                        + limits.maxRecordHeaderBytes() + " (" + EventLimits.MAX_RECORD_HEADER_BYTES_CONFIG
+                        + "; field headers)");
+            }
+            return Optional.empty();
+        }
+
         private void reject(final Record<byte[], byte[]> record, final RejectReason reason, final String exception,
                             final String message, final Optional<RecordMetadata> source) {
             rejectedSensors.computeIfAbsent(reason,
@@ -122,9 +169,10 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Dead-lettering record at {}: {} ({})", source.map(Object::toString).orElse("?"), reason, message);
             }
-            context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
-                    DeadLetterHeaders.with(record.headers(), reason, exception, message, source,
-                            context.currentSystemTimeMs())), children.deadLetters());
+            final DeadLetter letter = DeadLetter.of(record.key(), record.value(), record.headers(), reason, exception,
+                    message, DeadLetter.Source.of(source), context.currentSystemTimeMs());
+            context.forward(new Record<Object, Object>(letter.key(), letter.value(), record.timestamp(), letter.headers()),
+                    children.deadLetters());
         }
 
         @Override

@@ -7,7 +7,7 @@ import io.rollstream.engine.Window;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
-import io.rollstream.topologies.ingest.RejectReason;
+import io.rollstream.schemas.contract.RejectReason;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.rollstream.topologies.oracle;
 
 import io.rollstream.schemas.EventType;
-import io.rollstream.topologies.ingest.ClockSkew;
+import io.rollstream.schemas.contract.ClockSkew;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

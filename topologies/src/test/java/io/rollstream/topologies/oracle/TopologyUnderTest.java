@@ -11,7 +11,7 @@ import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.schemas.serde.ConfluentAvroSerializer;
 import io.rollstream.schemas.serde.SerializerOptions;
 import io.rollstream.topologies.RollstreamTopology;
-import io.rollstream.topologies.Topics;
+import io.rollstream.schemas.contract.Topics;
 import io.rollstream.topologies.ingest.DeadLetterHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

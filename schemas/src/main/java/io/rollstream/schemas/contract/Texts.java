@@ -1,9 +1,9 @@
-package io.rollstream.collector;
+package io.rollstream.schemas.contract;
 
 import java.time.Duration;
 
-/** Values as error messages show them: short, and durations the way a person writes them. */
-final class Texts {
+/** Values as the contract's error messages show them: short, and durations the way a person writes them. */
+public final class Texts {
 
     private static final int MAX_QUOTED = 40;
 
@@ -11,12 +11,12 @@ final class Texts {
     }
 
     /** {@code text}, cut to a length that keeps an error message readable. */
-    static String abbreviate(final String text) {
+    public static String abbreviate(final String text) {
         return text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED - 3) + "...";
     }
 
     /** {@code 30d}, {@code 5m}, {@code 90s}, {@code 250ms}: the largest unit that divides it. */
-    static String duration(final Duration duration) {
+    public static String duration(final Duration duration) {
         final long millis = duration.toMillis();
         if (millis != 0 && millis % 86_400_000 == 0) {
             return millis / 86_400_000 + "d";

@@ -1,4 +1,4 @@
-package io.rollstream.topologies.ingest;
+package io.rollstream.schemas.contract;
 
 import org.junit.jupiter.api.Test;
 

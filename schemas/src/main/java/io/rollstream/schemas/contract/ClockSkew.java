@@ -1,4 +1,4 @@
-package io.rollstream.topologies.ingest;
+package io.rollstream.schemas.contract;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -14,6 +14,20 @@ import java.util.Objects;
  * @param maxFutureSkew {@code rollstream.ingest.max-future-skew.ms}
  */
 public record ClockSkew(Duration maxFutureSkew) {
+
+    /** The setting that names the max future skew, read by the collector and the feature store alike. */
+    public static final String MAX_FUTURE_SKEW_CONFIG = "rollstream.ingest.max-future-skew.ms";
+
+    /**
+     * How far an event time may run ahead of the clock it is judged by (the record's stamp in the
+     * ingest, the collector's clock there): mobile clocks are often a few minutes off.
+     */
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+
+    /** The contract's default skew. */
+    public static ClockSkew defaults() {
+        return new ClockSkew(DEFAULT_MAX_FUTURE_SKEW);
+    }
 
     /** Clocks kept in step by NTP differ by milliseconds; the topic's allowance is never less than this. */
     static final Duration MIN_RECORD_STAMP_ALLOWANCE = Duration.ofMinutes(1);

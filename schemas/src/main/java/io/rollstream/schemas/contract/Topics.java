@@ -1,4 +1,4 @@
-package io.rollstream.topologies;
+package io.rollstream.schemas.contract;
 
 /** The topic names of the Rollstream contract (see the README's "Topics" section). */
 public final class Topics {

@@ -1,5 +1,6 @@
 package io.rollstream.collector;
 
+import io.rollstream.schemas.contract.ClockSkew;
 import com.sun.net.httpserver.HttpServer;
 import io.rollstream.collector.HttpAnswers.Answer;
 import io.rollstream.publisher.EventPublisher;
@@ -114,6 +115,7 @@ public final class CollectorServer implements AutoCloseable {
                 .producerProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.maxBlock().toMillis())
                 .producerProperty(ProducerConfig.CLIENT_ID_CONFIG, "rollstream-collector")
                 .producerProperties(settings.producerProperties())
+                .eventRules(new ClockSkew(settings.maxFutureSkew()), settings.eventLimits())
                 .build();
     }
 

@@ -1,5 +1,11 @@
 package io.rollstream.publisher;
 
+import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.schemas.contract.EventLimits;
+import io.rollstream.schemas.contract.EventValidator;
+import io.rollstream.schemas.contract.Texts;
+import io.rollstream.schemas.contract.Topics;
+import io.rollstream.schemas.serde.ConfluentWireFormat;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
@@ -20,6 +26,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,7 +53,7 @@ import java.util.concurrent.CompletableFuture;
 public final class EventPublisher implements AutoCloseable {
 
     /** The events topic of the Rollstream contract. */
-    public static final String DEFAULT_TOPIC = "clickstream.events";
+    public static final String DEFAULT_TOPIC = Topics.EVENTS;
 
     private final Producer<String, byte[]> producer;
     private final ConfluentAvroSerializer<ClickEvent> serializer;
@@ -54,9 +61,19 @@ public final class EventPublisher implements AutoCloseable {
     private final String topic;
     private final String target;
     private final PublishFailures failures;
+    private final EventValidator validator;
+    private final Clock clock;
 
     EventPublisher(final Producer<String, byte[]> producer, final ConfluentAvroSerializer<ClickEvent> serializer,
                    final SchemaRegistryClient ownedRegistry, final String topic, final String target) {
+        this(producer, serializer, ownedRegistry, topic, target, EventValidator.defaults(), Clock.systemUTC());
+    }
+
+    EventPublisher(final Producer<String, byte[]> producer, final ConfluentAvroSerializer<ClickEvent> serializer,
+                   final SchemaRegistryClient ownedRegistry, final String topic, final String target,
+                   final EventValidator validator, final Clock clock) {
+        this.validator = validator;
+        this.clock = clock;
         this.producer = producer;
         this.serializer = serializer;
         this.ownedRegistry = ownedRegistry;
@@ -110,11 +127,22 @@ public final class EventPublisher implements AutoCloseable {
                     + " has no user id; the user id is the record key and the entity its features belong to. "
                     + "Set user_id before publishing.", null);
         }
+        final byte[] value;
         try {
-            return serializer.serialize(topic, event);
+            value = serializer.serialize(topic, event);
         } catch (final RuntimeException e) {
             throw failures.fromEncoding(event, e);
         }
+        // The pipeline would dead-letter it: refuse it here, where the application can still fix it.
+        final Optional<EventValidator.Violation> violation = validator.check(event,
+                value.length - ConfluentWireFormat.HEADER_SIZE, clock.millis());
+        if (violation.isPresent()) {
+            throw new PublishException(PublishException.Reason.INVALID_EVENT, "Event " + Texts.abbreviate(
+                    String.valueOf(event.getEventId())) + " breaks the event contract (" + violation.get().reason()
+                    + ", field " + violation.get().field() + "): " + violation.get().message()
+                    + ". The pipeline would dead-letter it; fix the event before publishing.", null);
+        }
+        return value;
     }
 
     /** Blocks until every event sent so far is acknowledged or failed. */
@@ -159,6 +187,7 @@ public final class EventPublisher implements AutoCloseable {
         private String topic = DEFAULT_TOPIC;
         private boolean autoRegisterSchema = true;
         private final Map<String, Object> producerProperties = new HashMap<>();
+        private EventValidator validator = EventValidator.defaults();
 
         private Builder() {
         }
@@ -232,6 +261,15 @@ public final class EventPublisher implements AutoCloseable {
          * @throws IllegalStateException when brokers or registry are missing
          * @throws org.apache.kafka.common.config.ConfigException when a setting is invalid
          */
+        /**
+         * The contract's limits and skew to refuse events by before they are sent; keep them the
+         * feature store's (defaults: {@link EventValidator#defaults()}).
+         */
+        public Builder eventRules(final ClockSkew skew, final EventLimits limits) {
+            validator = new EventValidator(skew, limits);
+            return this;
+        }
+
         public EventPublisher build() {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
                 throw new IllegalStateException("Set bootstrapServers(\"host:port\"): the Kafka brokers to publish to");
@@ -246,7 +284,8 @@ public final class EventPublisher implements AutoCloseable {
                     SerializerOptions.forValues().withAutoRegisterSchemas(autoRegisterSchema));
             try {
                 return new EventPublisher(new KafkaProducer<>(producerConfig(), new StringSerializer(),
-                        new ByteArraySerializer()), serializer, owned, topic, bootstrapServers + "/" + topic);
+                        new ByteArraySerializer()), serializer, owned, topic, bootstrapServers + "/" + topic, validator,
+                        Clock.systemUTC());
             } catch (final RuntimeException e) {
                 if (owned != null) {
                     owned.close();

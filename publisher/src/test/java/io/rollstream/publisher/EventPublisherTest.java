@@ -158,6 +158,19 @@ class EventPublisherTest {
     }
 
     @Test
+    void shouldRefuseAnEventPastTheContractsLimitsNamingTheFieldAndSendNothing() {
+        final ClickEvent huge = EventPublisher.event(EventType.PRODUCT_VIEW).user("u-1").item("i-1")
+                .category("c".repeat(600_000)).time(NOW).build();
+        try (EventPublisher publisher = publisher(registry)) {
+            final PublishException failure = failure(publisher.send(huge));
+            assertThat(failure.reason()).isEqualTo(Reason.INVALID_EVENT);
+            assertThat(failure.getMessage()).contains("OVERSIZED, field category")
+                    .contains("category has 600000 characters, over the limit of 512 (rollstream.events.max-text-chars)");
+        }
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
     void shouldFailSendsAfterCloseAsClosed() {
         final EventPublisher publisher = publisher(registry);
         publisher.close();

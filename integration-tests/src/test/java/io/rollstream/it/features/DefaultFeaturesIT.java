@@ -9,6 +9,7 @@ import io.rollstream.featurestore.FeatureStoreConfig;
 import io.rollstream.featurestore.FeatureStoreService;
 import io.rollstream.generator.ClickstreamModel;
 import io.rollstream.it.support.FeatureApi;
+import io.rollstream.it.support.ServedFeatures;
 import io.rollstream.it.support.TestKafka;
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
@@ -116,19 +117,10 @@ class DefaultFeaturesIT {
         assertThat(oracle.verdicts()).as("no record of this stream is invalid or late")
                 .allSatisfy(verdict -> assertThat(verdict.outcome()).isNotEqualTo(FeatureOracle.Outcome.DEAD_LETTERED));
 
-        awaitCaughtUp(run);
+        final ServedFeatures served = new ServedFeatures(api, CATALOG, PARTITIONS);
+        served.awaitCaughtUp(producer, run, WAIT);
 
-        final List<String> problems = new ArrayList<>();
-        int compared = 0;
-        for (final FeatureSet set : CATALOG.entities()) {
-            final Map<String, List<ClickEvent>> byKey = oracle.eventsByKey(set);
-            for (final String key : sample(byKey)) {
-                problems.addAll(compare(set, key, byKey.get(key), oracle));
-                compared++;
-            }
-        }
-        assertThat(compared).as("keys compared").isGreaterThan(60);
-        FeatureComparison.assertNone("features served over HTTP vs the oracle", problems);
+        served.assertAsOracle("features served over HTTP vs the oracle", oracle, 61);
     }
 
     /**
@@ -204,96 +196,5 @@ class DefaultFeaturesIT {
             published.add(Published.of(events.get(i), sent.get(i).get().timestamp()));
         }
         return published;
-    }
-
-    /**
-     * Waits until every partition has processed the whole stream: a last event per pair of (user
-     * partition, item partition) is published, so each path through the topology (a user's
-     * partition, and the hop to an item's) has one, and each is awaited over HTTP. Partitions
-     * are consumed in order, so once its marker shows, everything published before it has counted.
-     */
-    private static void awaitCaughtUp(final String run) throws Exception {
-        final OwnerPartition owner = new OwnerPartition(PARTITIONS);
-        final List<ClickEvent> markers = new ArrayList<>();
-        for (int userPartition = 0; userPartition < PARTITIONS; userPartition++) {
-            for (int itemPartition = 0; itemPartition < PARTITIONS; itemPartition++) {
-                final int u = userPartition;
-                final int i = itemPartition;
-                final String user = IntStream.range(0, 1000).mapToObj(n -> "marker-" + run + "-u" + n)
-                        .filter(id -> owner.of(id) == u).findFirst().orElseThrow();
-                final String item = IntStream.range(0, 1000).mapToObj(n -> "marker-" + run + "-i" + u + "-" + n)
-                        .filter(id -> owner.of(id) == i).findFirst().orElseThrow();
-                markers.add(ClickEvent.newBuilder().setEventId("marker-" + run + "-" + u + "-" + i)
-                        .setEventType(EventType.PRODUCT_VIEW).setUserId(user).setItemId(item)
-                        .setEventTime(Instant.now()).setProperties(Map.of()).build());
-            }
-        }
-        for (final ClickEvent marker : markers) {
-            producer.send(new ProducerRecord<>(Topics.EVENTS, marker.getUserId(), marker)).get();
-        }
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            for (final ClickEvent marker : markers) {
-                assertThat(api.features("user", marker.getUserId()).path("found").asBoolean()).as(marker.getUserId()).isTrue();
-                assertThat(api.features("item", marker.getItemId()).path("found").asBoolean()).as(marker.getItemId()).isTrue();
-            }
-        });
-    }
-
-    /** The 15 busiest keys and 15 others spread over the rest, so both long and short histories are compared. */
-    private static Set<String> sample(final Map<String, List<ClickEvent>> byKey) {
-        final List<String> byActivity = new ArrayList<>(byKey.keySet());
-        byActivity.sort(Comparator.comparingInt((String key) -> byKey.get(key).size()).reversed()
-                .thenComparing(Comparator.naturalOrder()));
-        final Set<String> sample = new LinkedHashSet<>(byActivity.subList(0, Math.min(15, byActivity.size())));
-        for (int i = 15; i < byActivity.size() && sample.size() < 30; i += Math.max(1, (byActivity.size() - 15) / 15)) {
-            sample.add(byActivity.get(i));
-        }
-        return sample;
-    }
-
-    private static List<String> compare(final FeatureSet set, final String key, final List<ClickEvent> events,
-                                        final FeatureOracle oracle) {
-        final JsonNode answer = api.features(set.entity(), key.replace("%", "%25").replace("|", "%7C"));
-        final long asOf = Instant.parse(answer.path("as_of").asText()).toEpochMilli();
-        final String where = set.entity() + "/" + key + " @" + answer.path("as_of").asText();
-        final List<String> problems = new ArrayList<>();
-        if (!answer.path("found").asBoolean()) {
-            problems.add(where + ": not found, but it has " + events.size() + " events");
-        }
-        final Map<String, Object> actual = new LinkedHashMap<>();
-        answer.path("features").properties().forEach(field -> actual.put(field.getKey(), javaValue(field.getValue())));
-        final Object lastEventTime = actual.remove("last_event_time");
-        if (!FeatureOracle.newest(events).equals(lastEventTime)) {
-            problems.add(where + " last_event_time: expected " + FeatureOracle.newest(events) + " but was " + lastEventTime);
-        }
-        problems.addAll(FeatureComparison.compare(where, actual, oracle.expect(set, events, asOf)));
-        return problems;
-    }
-
-    /** JSON as the engine's values: whole numbers as Long, other numbers as Double, arrays as lists, objects as maps. */
-    private static Object javaValue(final JsonNode node) {
-        if (node.isNull()) {
-            return null;
-        }
-        if (node.isIntegralNumber()) {
-            return node.longValue();
-        }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        if (node.isTextual()) {
-            return node.textValue();
-        }
-        if (node.isArray()) {
-            final List<Object> list = new ArrayList<>();
-            node.forEach(element -> list.add(javaValue(element)));
-            return list;
-        }
-        if (node.isObject()) {
-            final Map<String, Object> map = new LinkedHashMap<>();
-            node.properties().forEach(field -> map.put(field.getKey(), javaValue(field.getValue())));
-            return map;
-        }
-        return node.toString();
     }
 }

@@ -2,6 +2,8 @@ package io.rollstream.cli;
 
 import io.rollstream.collector.CollectorServer;
 import io.rollstream.collector.CollectorSettings;
+import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.schemas.contract.EventLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,7 +50,8 @@ final class CollectCommand implements Callable<Integer> {
             description = "Requests beyond this many at once get 503; bounds the memory bodies take (default: ${DEFAULT-VALUE}).")
     int maxConcurrentRequests;
 
-    @Option(names = "--max-future-skew", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(names = "--max-future-skew", defaultValue = ClockSkew.DEFAULT_MAX_FUTURE_SKEW_MINUTES + "m",
+            converter = DurationConverter.class,
             description = "Reject event_time further ahead of this clock (default: ${DEFAULT-VALUE}).")
     Duration maxFutureSkew;
 
@@ -68,9 +71,30 @@ final class CollectCommand implements Callable<Integer> {
             description = "Retry-After of a 503 (default: ${DEFAULT-VALUE}).")
     Duration retryAfter;
 
+    @Option(names = {"-L", "--event-limit"}, paramLabel = "NAME=VALUE",
+            description = "A limit of the event contract, as the feature store's ingest has it (keep them the same): "
+                    + "max-id-chars, max-url-chars, max-text-chars, max-property-entries, max-property-key-chars, "
+                    + "max-property-value-chars, max-event-bytes; with or without the rollstream.events. prefix. "
+                    + "Repeatable. Defaults: serve --list-settings.")
+    Map<String, String> eventLimits = new HashMap<>();
+
     @Option(names = {"-P", "--producer-property"}, paramLabel = "KEY=VALUE",
             description = "A Kafka producer setting (security, compression.type, linger.ms, ...); repeatable.")
     Map<String, String> producerProperties = new HashMap<>();
+
+    /** The limits named as settings, whichever way they were written. */
+    private static Map<String, String> prefixed(final Map<String, String> limits) {
+        final Map<String, String> settings = new HashMap<>();
+        limits.forEach((name, value) -> settings.put(name.startsWith(EventLimits.PREFIX) ? name : EventLimits.PREFIX + name,
+                value));
+        for (final String name : settings.keySet()) {
+            if (!EventLimits.names().contains(name)) {
+                throw new IllegalArgumentException("--event-limit " + name + " is not a limit of the event contract; "
+                        + "the limits are " + EventLimits.names());
+            }
+        }
+        return settings;
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -81,6 +105,7 @@ final class CollectCommand implements Callable<Integer> {
                 .maxFutureSkew(maxFutureSkew).maxEventAge(maxEventAge)
                 .deliveryTimeout(deliveryTimeout).maxBlock(maxBlock).retryAfter(retryAfter)
                 .producerProperties(producerProperties)
+                .eventLimits(EventLimits.fromConfig(prefixed(eventLimits)))
                 .build();
         final CountDownLatch stopped = new CountDownLatch(1);
         final CollectorServer collector = CollectorServer.start(settings);

@@ -22,7 +22,8 @@ public record ClockSkew(Duration maxFutureSkew) {
      * How far an event time may run ahead of the clock it is judged by (the record's stamp in the
      * ingest, the collector's clock there): mobile clocks are often a few minutes off.
      */
-    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+    public static final long DEFAULT_MAX_FUTURE_SKEW_MINUTES = 5;
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(DEFAULT_MAX_FUTURE_SKEW_MINUTES);
 
     /** The contract's default skew. */
     public static ClockSkew defaults() {

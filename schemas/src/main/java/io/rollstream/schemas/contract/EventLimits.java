@@ -38,7 +38,8 @@ public record EventLimits(int maxIdChars, int maxUrlChars, int maxTextChars, int
                           int maxPropertyKeyChars, int maxPropertyValueChars, int maxEventBytes,
                           int maxRecordKeyBytes, int maxRecordHeaderBytes) {
 
-    private static final String PREFIX = "rollstream.events.";
+    /** What every limit's setting starts with. */
+    public static final String PREFIX = "rollstream.events.";
     public static final String MAX_ID_CHARS_CONFIG = PREFIX + "max-id-chars";
     public static final String MAX_URL_CHARS_CONFIG = PREFIX + "max-url-chars";
     public static final String MAX_TEXT_CHARS_CONFIG = PREFIX + "max-text-chars";
@@ -141,9 +142,9 @@ public record EventLimits(int maxIdChars, int maxUrlChars, int maxTextChars, int
                 config.getInt(MAX_RECORD_HEADER_BYTES_CONFIG));
     }
 
-    /** The documentation of every limit: name, default, meaning (for help texts). */
-    public static String describe() {
-        return DEFINITION.toRst();
+    /** Every limit's setting. */
+    public static Set<String> names() {
+        return DEFINITION.names();
     }
 
     /** The longest value the string field {@code field} may have, in characters. */

@@ -51,9 +51,11 @@ public final class EntityStateCodec {
     /**
      * Part of every feature set's fingerprint, so a new format means new stores, rebuilt from the
      * events topic. 4: features keeping the same state share one slot of a tile. 5: sessions
-     * written relative to their tile's start.
+     * written relative to their tile's start. 6: kept text cut to
+     * {@link io.rollstream.engine.aggregation.FieldValues#MAX_TEXT_BYTES}: state written before
+     * may hold longer text, which no size bound covers.
      */
-    static final byte FORMAT = 5;
+    static final byte FORMAT = 6;
 
     /** Sealed tiles whose image has at least this many bytes may be stored under their own key. */
     public static final int DEFAULT_ALONE_BYTES = 128;

@@ -53,7 +53,8 @@ public final class EntityStateCodec {
      * events topic. 4: features keeping the same state share one slot of a tile. 5: sessions
      * written relative to their tile's start. 6: kept text cut to
      * {@link io.rollstream.engine.aggregation.FieldValues#MAX_TEXT_BYTES}: state written before
-     * may hold longer text, which no size bound covers.
+     * may hold longer text, which no size bound covers, and sessions write whether they forgot
+     * any (SessionsAggregation#MAX_SESSIONS_PER_TILE).
      */
     static final byte FORMAT = 6;
 

@@ -61,6 +61,19 @@ public final class EntityStateCodec {
      */
     static final byte FORMAT = 6;
 
+    /**
+     * The largest record a feature set may make the codec write, head or tile
+     * ({@link #maxRecordBytes}); a features file whose entity could write a larger one is refused
+     * at load. Half of what Kafka's producer sends in one request by default
+     * ({@code max.request.size}, 1 MiB, which a record's key, framing and headers share with its
+     * value, and which the brokers' {@code message.max.bytes} matches): a larger record would stop
+     * the stream thread, every time it is retried. Not less, because the bound is a worst case
+     * that adds every accumulator at its largest, and real records stay far below it (the default
+     * user's bound is about 80 KB, its records a few KB): at half the limit a file can still hold,
+     * say, 18 windows of {@code approx_distinct} at lg_k 12, or one at lg_k 16 (FeaturesFileTest).
+     */
+    public static final int MAX_ENTITY_RECORD_BYTES = 512 * 1024;
+
     /** Sealed tiles whose image has at least this many bytes may be stored under their own key. */
     public static final int DEFAULT_ALONE_BYTES = 128;
 

@@ -72,7 +72,7 @@ public final class FieldValues {
      */
     static String kept(final String text) {
         // A char is at most 3 bytes of UTF-8 (a surrogate pair, two chars, 4): short texts need no count.
-        if (text.length() * 3 <= MAX_TEXT_BYTES) {
+        if (text.length() <= MAX_TEXT_BYTES / 3) {
             return text;
         }
         int bytes = 0;

@@ -109,7 +109,7 @@ class AccumulatorBoundsTest {
     }
 
     @Test
-    void shouldKeepApproxDistinctWithinItsBoundWhenDense() {
+    void shouldKeepApproxDistinctWithinItsBoundInEveryModeOnTheWayToDense() {
         for (final int lgK : new int[]{4, 8, 12}) {
             final Aggregation<Object> aggregation = typed(Specs.aggregation("approx_distinct", CATEGORY, "lg_k", lgK));
             final Object folded = aggregation.newAccumulator();
@@ -117,6 +117,10 @@ class AccumulatorBoundsTest {
             for (int i = 0; i < 20 << lgK; i++) {
                 event.setCategory("v" + i);
                 aggregation.add(folded, event);
+                // List, set and the change to dense happen within the first 2^lg_k values.
+                if (i < 1 << lgK) {
+                    assertWithinBound(aggregation, folded, TILE_START, DAY);
+                }
             }
             assertWithinBound(aggregation, folded, TILE_START, DAY);
             mergeIntoItself(aggregation, folded);

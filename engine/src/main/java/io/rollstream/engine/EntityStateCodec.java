@@ -7,6 +7,7 @@ import io.rollstream.engine.tile.TileLayout;
 import io.rollstream.engine.tile.TileSeries;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,7 +27,9 @@ import java.util.List;
  * record to write, one point lookup to read, where a key range would cost an iterator (a third of
  * a single get's CPU in the serving benchmark). A large entity moves all its large sealed tiles
  * out at once, not just enough to fit the budget: its head is rewritten at every commit it is
- * active in, and a head kept full to the budget made the engine a fifth slower.
+ * active in, and a head kept full to the budget made the engine a fifth slower. Its small sealed
+ * tiles stay in the head up to {@code maxInlineSealedBytes}; past that, the oldest move out too,
+ * so that the head has a bound ({@link #maxRecordBytes}) however many tiles the windows keep.
  *
  * <pre>
  * head:  format:byte(3)  fingerprint:int  newestEventTime:long  aloneTilesInAll:varint
@@ -51,9 +54,25 @@ public final class EntityStateCodec {
     /**
      * Part of every feature set's fingerprint, so a new format means new stores, rebuilt from the
      * events topic. 4: features keeping the same state share one slot of a tile. 5: sessions
-     * written relative to their tile's start.
+     * written relative to their tile's start. 6: kept text cut to
+     * {@link io.rollstream.engine.aggregation.FieldValues#MAX_TEXT_BYTES}: state written before
+     * may hold longer text, which no size bound covers, and sessions write whether they forgot
+     * any (SessionsAggregation#MAX_SESSIONS_PER_TILE).
      */
-    static final byte FORMAT = 5;
+    static final byte FORMAT = 6;
+
+    /**
+     * The largest record a feature set may make the codec write, head or tile
+     * ({@link #maxRecordBytes}); a features file whose entity could write a larger one is refused
+     * at load. Half of what Kafka's producer sends in one request by default
+     * ({@code max.request.size}, 1 MiB, which a record's key, framing and headers share with its
+     * value, and which the brokers' {@code message.max.bytes} matches): a larger record would stop
+     * the stream thread, every time it is retried. Not less, because the bound is a worst case
+     * that adds every accumulator at its largest, and real records stay far below it (the default
+     * user's bound is about 80 KB, its records a few KB): at half the limit a file can still hold,
+     * say, 18 windows of {@code approx_distinct} at lg_k 12, or one at lg_k 16 (FeaturesFileTest).
+     */
+    public static final int MAX_ENTITY_RECORD_BYTES = 512 * 1024;
 
     /** Sealed tiles whose image has at least this many bytes may be stored under their own key. */
     public static final int DEFAULT_ALONE_BYTES = 128;
@@ -64,6 +83,18 @@ public final class EntityStateCodec {
      * the extra records.
      */
     public static final int DEFAULT_HEAD_BUDGET_BYTES = 4096;
+
+    /**
+     * The most bytes of sealed tile images the head of an entity over its budget keeps. Its large
+     * sealed tiles have all moved out, but the small ones (under {@code aloneBytes}) stay, and their
+     * number grows with the tiles the windows keep: a 5-minute window has 5-second tiles, up to 781
+     * of them when events may be an hour ahead of readers. Past this many bytes the oldest move out
+     * too, so the head stays bounded. 16 KiB is about twice the most the small sealed tiles of a
+     * busy user of the default features came to (8.5 KB, with an event every 15 s and some hours
+     * late), so such users are written as before; and past it, a tile that moves out makes the head
+     * every commit rewrites smaller.
+     */
+    public static final int DEFAULT_MAX_INLINE_SEALED_BYTES = 16 * 1024;
 
     /** Stands for the image of a tile stored alone and unchanged since: not needed to write the head. */
     private static final byte[] WRITTEN_ALONE = new byte[0];
@@ -90,6 +121,7 @@ public final class EntityStateCodec {
     private final FeatureSet featureSet;
     private final int aloneBytes;
     private final int headBudgetBytes;
+    private final int maxInlineSealedBytes;
     private final ByteWriter tileWriter = new ByteWriter(256);
     private final ByteWriter headWriter = new ByteWriter(1024);
 
@@ -103,13 +135,23 @@ public final class EntityStateCodec {
      *                        out; with both 0, every sealed tile is stored alone
      */
     public EntityStateCodec(final FeatureSet featureSet, final int aloneBytes, final int headBudgetBytes) {
-        if (aloneBytes < 0 || headBudgetBytes < 0) {
-            throw new IllegalArgumentException("aloneBytes and headBudgetBytes must be at least 0, were "
-                    + aloneBytes + " and " + headBudgetBytes);
+        this(featureSet, aloneBytes, headBudgetBytes, DEFAULT_MAX_INLINE_SEALED_BYTES);
+    }
+
+    /**
+     * @param maxInlineSealedBytes how many bytes of small sealed tiles the head of an entity over
+     *                             its budget keeps before the oldest move out
+     */
+    EntityStateCodec(final FeatureSet featureSet, final int aloneBytes, final int headBudgetBytes,
+                     final int maxInlineSealedBytes) {
+        if (aloneBytes < 0 || headBudgetBytes < 0 || maxInlineSealedBytes < 0) {
+            throw new IllegalArgumentException("aloneBytes, headBudgetBytes and maxInlineSealedBytes must be at least 0, "
+                    + "were " + aloneBytes + ", " + headBudgetBytes + " and " + maxInlineSealedBytes);
         }
         this.featureSet = featureSet;
         this.aloneBytes = aloneBytes;
         this.headBudgetBytes = headBudgetBytes;
+        this.maxInlineSealedBytes = maxInlineSealedBytes;
     }
 
     /**
@@ -139,6 +181,7 @@ public final class EntityStateCodec {
         // Over budget, the entity is a large one: every large sealed tile moves out, so that the
         // head of an active entity, rewritten at every commit, holds little more than its newest tiles.
         if (headTileBytes > headBudgetBytes) {
+            long smallSealedBytes = 0;
             for (int l = 0; l < layouts.size(); l++) {
                 final TileSeries series = state.series(l);
                 final int newest = series.size() - 1;
@@ -147,8 +190,13 @@ public final class EntityStateCodec {
                     if (!series.isStoredAlone(t) && image.length >= aloneBytes) {
                         series.markStoredAlone(t);
                         writeAlone(out, l, series, t, image);
+                    } else if (!series.isStoredAlone(t)) {
+                        smallSealedBytes += image.length;
                     }
                 }
+            }
+            if (smallSealedBytes > maxInlineSealedBytes) {
+                moveOutOldestSmallTiles(state, out, smallSealedBytes - maxInlineSealedBytes);
             }
         }
         final int[] aloneCounts = new int[layouts.size()];
@@ -168,6 +216,69 @@ public final class EntityStateCodec {
                 out.tileDeleted(l, start);
             }
         }
+    }
+
+    /** Moves small sealed tiles out, oldest first in each layout, until {@code excessBytes} of them have. */
+    private void moveOutOldestSmallTiles(final EntityState state, final Records out, final long excessBytes) {
+        long excess = excessBytes;
+        for (int l = 0; l < featureSet.layouts().size() && excess > 0; l++) {
+            final TileSeries series = state.series(l);
+            final int newest = series.size() - 1;
+            for (int t = 0; t < newest && excess > 0; t++) {
+                if (!series.isStoredAlone(t)) {
+                    final byte[] image = series.imageAt(t);
+                    excess -= image.length;
+                    series.markStoredAlone(t);
+                    writeAlone(out, l, series, t, image);
+                }
+            }
+        }
+    }
+
+    /**
+     * The most bytes a tile of this layout encodes to: its bitmap and every slot's accumulator at
+     * its bound ({@link io.rollstream.engine.aggregation.Aggregation#maxEncodedBytes}); what a tile
+     * stored alone takes, and a newest tile in the head.
+     */
+    public long maxTileBytes(final int layout) {
+        final TileLayout tiles = featureSet.layouts().get(layout);
+        long bytes = (tiles.slots() + 7) / 8;
+        for (final int feature : tiles.slotFeatures()) {
+            bytes += featureSet.features().get(feature).aggregation().maxEncodedBytes(tiles.widthMs());
+        }
+        return bytes;
+    }
+
+    /**
+     * The largest record, head or tile stored alone, this codec can write for its feature set,
+     * whatever the events folded in, given that the engine keeps tiles for windows read up to
+     * {@code maxAheadOfReaders} before the newest event time (what {@code FeatureEngine} was
+     * given). From the format above: the head's fixed part; per layout its two tile counts and at
+     * most {@link TileLayout#maxTiles} tile numbers (the first of each list at most 10 bytes, the
+     * others gaps within the series) and image lengths; and the images it carries: within the
+     * head budget, at most the budget; past it, the newest tile of each layout at
+     * {@link #maxTileBytes} and at most {@code maxInlineSealedBytes} of small sealed tiles. Keys
+     * are not counted: storage adds the entity's id and, to a tile, its layout and start.
+     */
+    public long maxRecordBytes(final Duration maxAheadOfReaders) {
+        final long aheadMs = maxAheadOfReaders.toMillis();
+        final List<TileLayout> layouts = featureSet.layouts();
+        long tilesInAll = 0;
+        long listsBytes = 0;
+        long newestTilesBytes = 0;
+        long largestTile = 0;
+        for (int l = 0; l < layouts.size(); l++) {
+            final long tiles = layouts.get(l).maxTiles(aheadMs);
+            final long tileBytes = maxTileBytes(l);
+            tilesInAll += tiles;
+            listsBytes += 2L * VarInts.sizeOf(tiles) + 2L * VarInts.MAX_BYTES
+                    + tiles * (VarInts.sizeOf(tiles - 1) + VarInts.sizeOf(tileBytes));
+            newestTilesBytes += tileBytes;
+            largestTile = Math.max(largestTile, tileBytes);
+        }
+        final long fixed = 1 + Integer.BYTES + Long.BYTES + VarInts.sizeOf(tilesInAll);
+        final long images = Math.max(headBudgetBytes, newestTilesBytes + maxInlineSealedBytes);
+        return Math.max(fixed + listsBytes + images, largestTile);
     }
 
     private static void writeAlone(final Records out, final int layout, final TileSeries series, final int t,

@@ -12,7 +12,8 @@ import java.util.List;
  * What the head records of a feature set's entities are made of, accumulator slot by slot: the
  * bytes each slot takes in the tiles a head carries, split between tiles that changed since the
  * entity was last written and tiles a head rewrite merely copies again. For deciding what a
- * feature costs in storage and changelog volume; the engine itself never calls it.
+ * feature costs in storage and changelog volume (the features file names the largest
+ * {@link #slots} when it refuses an entity); the fold and the codec never call it.
  *
  * <p>Use it around {@link EntityStateCodec#writeChanges}: {@link #changedTiles} before (the codec
  * forgets which tiles changed as it writes them), {@link #addHead} after (it decides which tiles

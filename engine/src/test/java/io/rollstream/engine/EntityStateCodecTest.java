@@ -239,6 +239,65 @@ class EntityStateCodecTest {
                 .hasMessageContaining("storage does not hold").hasMessageContaining("rebuild");
     }
 
+    @Test
+    void shouldMoveTheOldestSmallSealedTilesOutOnceTheyWouldOutgrowTheHeadsShare() {
+        // Five-second tiles of a count: hundreds of tiles of a few bytes, none large enough to move out by size.
+        final FeatureSet counts = FeaturesFile.parse("""
+                features:
+                  - name: views
+                    aggregation: count
+                    windows: [5m]
+                """, "counts.yaml").entities().getFirst();
+        final Duration ahead = Duration.ofHours(1);
+        final FeatureEngine countEngine = new FeatureEngine(counts, ahead);
+        final int share = 200;
+        final EntityStateCodec capped = new EntityStateCodec(counts, 128, 16, share);
+        final StoredEntity stored = new StoredEntity(capped);
+        final StoredEntity uncapped = new StoredEntity(new EntityStateCodec(counts, 128, 16));
+        final EntityState live = countEngine.newState();
+        // The same events, for the other codec: a state remembers how its codec stored it.
+        final EntityState twin = countEngine.newState();
+        final Random random = new Random(29);
+        long time = START.toEpochMilli();
+        for (int i = 0; i < 3_000; i++) {
+            time += random.nextInt(3_000);
+            final ClickEvent next = event(random, time - random.nextInt(3_600_000));
+            countEngine.fold(live, next);
+            countEngine.fold(twin, next);
+            if (i % 20 == 0) {
+                stored.write(live);
+                uncapped.write(twin);
+                assertThat(stored.headBytes()).isLessThanOrEqualTo(share + 2_000)
+                        .isLessThanOrEqualTo((int) capped.maxRecordBytes(ahead));
+            }
+        }
+        stored.write(live);
+        uncapped.write(twin);
+        assertThat(uncapped.tilesStoredAlone()).as("small tiles stay in the head under the default share").isZero();
+        assertThat(uncapped.headBytes()).isGreaterThan(share * 4);
+        assertThat(stored.tilesStoredAlone()).as("past the share, the oldest small tiles moved out").isPositive();
+        final FeatureVector expected = countEngine.read(live, time);
+        assertThat(countEngine.read(stored.read(), time).values()).isEqualTo(expected.values());
+        assertThat(countEngine.read(uncapped.read(), time).values()).isEqualTo(expected.values());
+    }
+
+    @Test
+    void shouldBoundTheRecordsOfTheDefaultEntitiesByTheirTilesAndHeadRules() {
+        final EntityStateCodec codec = new EntityStateCodec(user);
+        final long tenMinutes = codec.maxRecordBytes(Duration.ofMinutes(10));
+        assertThat(codec.maxRecordBytes(Duration.ZERO)).isLessThan(tenMinutes);
+        assertThat(codec.maxRecordBytes(Duration.ofHours(1))).isGreaterThan(tenMinutes);
+        long newestTiles = 0;
+        for (int l = 0; l < user.layouts().size(); l++) {
+            newestTiles += codec.maxTileBytes(l);
+        }
+        assertThat(tenMinutes).as("the newest tiles and the small sealed ones, with a few bytes per tile on top")
+                .isGreaterThan(newestTiles + EntityStateCodec.DEFAULT_MAX_INLINE_SEALED_BYTES)
+                .isLessThan(newestTiles + EntityStateCodec.DEFAULT_MAX_INLINE_SEALED_BYTES + 10_000);
+        // With a head budget larger than all that, the budget is the bound.
+        assertThat(new EntityStateCodec(user, 128, 1 << 20).maxRecordBytes(Duration.ZERO)).isGreaterThan(1 << 20);
+    }
+
     /** Folds events a random step apart (up to {@code maxStepMs}) from START on; returns the last event time. */
     private long foldInOrder(final EntityState live, final Random random, final int events, final int maxStepMs) {
         long time = START.toEpochMilli();

@@ -65,6 +65,15 @@ public interface Aggregation<A> {
         write(accumulator, out);
     }
 
+    /**
+     * The most bytes {@link #write(Object, DataOutput, long)} can take for the accumulator of one
+     * tile of this width, whatever events were folded into it (their times fall inside the tile):
+     * what bounds every record the engine writes ({@code EntityStateCodec#maxRecordBytes}). Text
+     * counts at its cap, {@link FieldValues#MAX_TEXT_BYTES}. Only tiles' accumulators are written;
+     * one that merged tiles, for a read, may be larger.
+     */
+    long maxEncodedBytes(long tileWidthMs);
+
     /** Reads what {@link #write(Object, DataOutput, long)} wrote for a tile starting at {@code tileStartMs}. */
     default A read(final DataInput in, final long tileStartMs) throws IOException {
         return read(in);

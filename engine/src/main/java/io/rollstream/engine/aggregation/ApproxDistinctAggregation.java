@@ -139,6 +139,13 @@ final class ApproxDistinctAggregation implements Aggregation<ApproxDistinctAggre
         return CanonicalHllImage.of(stored.toCompactByteArray());
     }
 
+    /** The image at its largest, see {@link CanonicalHllImage#maxBytes}, and its length. */
+    @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        final int image = CanonicalHllImage.maxBytes(lgK);
+        return VarInts.sizeOf(image) + image;
+    }
+
     @Override
     public Distinct read(final DataInput in) throws IOException {
         final byte[] image = CompactIO.readBlock(in);

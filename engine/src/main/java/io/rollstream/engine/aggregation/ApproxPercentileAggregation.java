@@ -30,6 +30,9 @@ final class ApproxPercentileAggregation implements Aggregation<KllDoublesSketch>
     static final ParamSpec K = ParamSpec.wholeNumber("k", KllSketch.DEFAULT_K, 8, KllSketch.MAX_K,
             "200 gives about 1.33% rank error; the error shrinks roughly as 1/k and the state grows with k");
 
+    /** What {@link #maxEncodedBytes} allows one tile's sketch to count. */
+    private static final long MAX_VALUES_PER_TILE = 1L << 62;
+
     private final EventField field;
     private final double quantile;
     private final int k;
@@ -79,6 +82,19 @@ final class ApproxPercentileAggregation implements Aggregation<KllDoublesSketch>
             accumulator.getSortedView();
             CompactIO.writeBlock(out, accumulator.toByteArray());
         }
+    }
+
+    /**
+     * DataSketches' own bound on the compact image, for 2^62 values: a KLL sketch of n values
+     * keeps at most its levels' capacities, and the number of levels grows with log n. 2^62
+     * values in one tile would take a billion events a second for 146 years; the bound's own
+     * computation fails beyond it.
+     */
+    @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        final int image = KllSketch.getMaxSerializedSizeBytes(k, MAX_VALUES_PER_TILE,
+                KllSketch.SketchType.KLL_DOUBLES_SKETCH, false);
+        return VarInts.sizeOf(image) + image;
     }
 
     @Override

@@ -70,6 +70,11 @@ final class AvgAggregation implements Aggregation<AvgAggregation.Mean> {
     }
 
     @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return VarInts.MAX_BYTES + CompensatedSum.ENCODED_BYTES;
+    }
+
+    @Override
     public String toString() {
         return "avg(" + field.name() + ")";
     }

@@ -34,6 +34,20 @@ final class CanonicalHllImage {
     private CanonicalHllImage() {
     }
 
+    /**
+     * The largest compact HLL_4 image of a sketch of 2^lgK registers: the dense form's header and
+     * 4-bit registers, and a 4-byte exception for every register. DataSketches' own
+     * {@code getMaxUpdatableSerializationBytes} allows for a typical exceptions table and says it
+     * can be exceeded. A register is an exception when its value is 15 or more above the smallest
+     * register's, rare for honest input, but the hash is public and unkeyed: input chosen to hit
+     * every register but one with a long run of zeros makes every one an exception. The sparse
+     * forms are smaller: a list of under 8 coupons, or a set of at most 3/4 × 2^(lgK - 3) coupons
+     * of 4 bytes, before the sketch turns dense.
+     */
+    static int maxBytes(final int lgK) {
+        return HLL_REGISTERS_START + (1 << lgK) / 2 + ENTRY_BYTES * (1 << lgK);
+    }
+
     /** The image with its coupon or exception entries sorted; {@code image} itself is reordered and returned. */
     static byte[] of(final byte[] image) {
         final MemorySegment segment = MemorySegment.ofArray(image);

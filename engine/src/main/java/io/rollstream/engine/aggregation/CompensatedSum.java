@@ -15,6 +15,9 @@ import java.io.IOException;
  */
 final class CompensatedSum {
 
+    /** What {@link #write} takes: both parts. */
+    static final int ENCODED_BYTES = 2 * Double.BYTES;
+
     private double sum;
     private double compensation;
 

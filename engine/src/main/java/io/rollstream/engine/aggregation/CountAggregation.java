@@ -68,6 +68,11 @@ public final class CountAggregation implements Aggregation<CountAggregation.Coun
     }
 
     @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return VarInts.MAX_BYTES;
+    }
+
+    @Override
     public String toString() {
         return field == null ? "count" : "count(" + field.name() + ")";
     }

@@ -106,6 +106,12 @@ final class FirstLastAggregation implements Aggregation<FirstLastAggregation.Pic
         return pick;
     }
 
+    /** The presence byte, the time and the longest value of the field's type. */
+    @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return 1 + VarInts.MAX_BYTES + FieldValues.maxEncodedBytes(field.type());
+    }
+
     @Override
     public String toString() {
         return (last ? "last(" : "first(") + field.name() + ")";

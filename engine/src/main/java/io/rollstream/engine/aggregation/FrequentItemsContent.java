@@ -120,6 +120,18 @@ final class FrequentItemsContent {
         }
     }
 
+    /**
+     * The most bytes {@link #write} takes for a sketch of {@code maxMapSize}, each item taking at
+     * most {@code maxItemBytes}: weight, table size, error and item count, then the most items the
+     * table holds (3/4 of its size: an update that goes past it grows or purges the table) with
+     * their counters.
+     */
+    static long maxEncodedBytes(final int maxMapSize, final int maxItemBytes) {
+        final int maxItems = maxMapSize / 4 * 3;
+        return 3L * VarInts.MAX_BYTES + VarInts.sizeOf(maxItems)
+                + (long) maxItems * (maxItemBytes + VarInts.MAX_BYTES);
+    }
+
     /** @throws IOException when the bytes are not a content of a sketch with {@code maxMapSize} */
     static FrequentItemsContent read(final DataInput in, final int maxMapSize) throws IOException {
         final long streamWeight = VarInts.readVarLong(in);

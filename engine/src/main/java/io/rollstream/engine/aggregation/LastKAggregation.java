@@ -158,6 +158,13 @@ final class LastKAggregation implements Aggregation<LastKAggregation.Recent> {
         return recent;
     }
 
+    /** k of the longest texts of the field's type; times after the first differ by less than the tile's width. */
+    @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return VarInts.sizeOf(k) + (long) k * FieldValues.maxEncodedTextBytes(field.type())
+                + VarInts.MAX_BYTES + (k - 1L) * VarInts.sizeOf(tileWidthMs - 1);
+    }
+
     @Override
     public String toString() {
         return "last_k(" + field.name() + ", k=" + k + ")";

@@ -82,6 +82,11 @@ final class MinMaxAggregation implements Aggregation<MinMaxAggregation.Extreme> 
     }
 
     @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return Double.BYTES;
+    }
+
+    @Override
     public String toString() {
         return (max ? "max(" : "min(") + field.name() + ")";
     }

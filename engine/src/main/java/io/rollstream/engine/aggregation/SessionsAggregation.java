@@ -17,15 +17,29 @@ import java.util.Arrays;
  * if its last event is within the gap of the read instant; otherwise there is none and both are
  * 0), and the number of sessions in the window.
  *
- * <p>A tile keeps every session of its events: no session may be forgotten early, because a chain
- * of late events can join it to a later one. So give session features a window (24h for the
- * current session): tiles leaving the window bound the memory, where a lifetime window would
- * keep one entry per session forever.
+ * <p>A tile keeps every session of its events, up to {@link #MAX_SESSIONS_PER_TILE}: no session may
+ * be forgotten early, because a chain of late events can join it to a later one. So give session
+ * features a window (24h for the current session): tiles leaving the window bound the memory.
+ * Past the cap, which only a lifetime window can reach, a tile forgets its oldest sessions and
+ * counts them instead (see the constant for what that changes).
  */
 public final class SessionsAggregation implements Aggregation<SessionsAggregation.Sessions> {
 
     static final ParamSpec GAP_MINUTES = ParamSpec.wholeNumber("gap_minutes", 30, 1, 24 * 60,
             "the inactivity that ends a session");
+
+    /**
+     * The most sessions one tile keeps, so that its state has a size bound (under 25 KB,
+     * {@link #maxEncodedBytes}). Sessions of one tile start more than a gap apart, so a tile of
+     * width w holds at most (w - 1) / (gap + 1) + 1 of them: 720 for the widest tile a features
+     * file's windows use (12 hours, for 30 days) and the shortest gap (1 minute). So the cap never
+     * changes a windowed feature; only the single tile of a lifetime window reaches it. There the
+     * oldest session is forgotten and counted: {@code session_count} stays exact for events in
+     * time order, and the current session is never the one forgotten. What it cannot know is
+     * whether a late event falls within the gap of a forgotten session: such an event counts as a
+     * session of its own.
+     */
+    static final int MAX_SESSIONS_PER_TILE = 1024;
 
     /** Which reading this aggregation gives. */
     public enum Reading {
@@ -47,12 +61,14 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
         }
     }
 
-    /** Sessions sorted by start, never within the gap of each other. */
+    /** Sessions sorted by start, never within the gap of each other; and how many older ones were forgotten. */
     public static final class Sessions {
         long[] starts = new long[2];
         long[] ends = new long[2];
         long[] events = new long[2];
         int size;
+        /** Sessions older than all of these, no longer kept ({@link #MAX_SESSIONS_PER_TILE}). */
+        long forgotten;
 
         void add(final long start, final long end, final long count, final long gap) {
             // Find every session this one touches (within the gap), fold them into it, keep order.
@@ -82,6 +98,15 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
             starts[first] = mergedStart;
             ends[first] = mergedEnd;
             events[first] = mergedEvents;
+        }
+
+        /** Forgets the oldest session while more than {@code max} are kept, counting it. */
+        void keepAtMost(final int max) {
+            while (size > max) {
+                shift(1, 0);
+                size--;
+                forgotten++;
+            }
         }
 
         private void shift(final int from, final int to) {
@@ -117,24 +142,34 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
     public void add(final Sessions accumulator, final ClickEvent event) {
         final long time = event.getEventTime().toEpochMilli();
         accumulator.add(time, time, 1, gapMs);
+        accumulator.keepAtMost(MAX_SESSIONS_PER_TILE);
     }
 
+    /**
+     * Not capped: a merge builds what a read answers from, never stored, and capping it would
+     * forget sessions a window's tiles kept.
+     */
     @Override
     public void merge(final Sessions target, final Sessions source) {
         for (int i = 0; i < source.size; i++) {
             target.add(source.starts[i], source.ends[i], source.events[i], gapMs);
         }
+        target.forgotten += source.forgotten;
     }
 
     @Override
     public Object result(final Sessions accumulator) {
-        return reading == Reading.COUNT ? (long) accumulator.size : result(accumulator, Long.MAX_VALUE);
+        return reading == Reading.COUNT ? count(accumulator) : result(accumulator, Long.MAX_VALUE);
+    }
+
+    private static long count(final Sessions accumulator) {
+        return accumulator.size + accumulator.forgotten;
     }
 
     @Override
     public Object result(final Sessions accumulator, final long asOf) {
         if (reading == Reading.COUNT) {
-            return (long) accumulator.size;
+            return count(accumulator);
         }
         final int latest = accumulator.size - 1;
         final boolean current = latest >= 0 && asOf - accumulator.ends[latest] <= gapMs;
@@ -174,13 +209,19 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
     }
 
     /**
-     * Times as deltas: the first start from the tile's start (a few bytes, where an epoch
-     * millisecond took eight: sessions were half of a typical user's stored state), each later
-     * start from the previous end, each end from its start.
+     * The count of sessions, twice, plus 1 when older ones were forgotten (then their number
+     * follows): a count under 64 stays one byte, as before the cap. Then times as deltas: the
+     * first start from the tile's start (a few bytes, where an epoch millisecond took eight:
+     * sessions were half of a typical user's stored state), each later start from the previous
+     * end, each end from its start.
      */
     @Override
     public void write(final Sessions accumulator, final DataOutput out, final long tileStartMs) throws IOException {
-        VarInts.writeVarLong(out, accumulator.size);
+        final boolean forgot = accumulator.forgotten > 0;
+        VarInts.writeVarLong(out, 2L * accumulator.size + (forgot ? 1 : 0));
+        if (forgot) {
+            VarInts.writeVarLong(out, accumulator.forgotten);
+        }
         long previousEnd = 0;
         for (int i = 0; i < accumulator.size; i++) {
             if (i == 0) {
@@ -194,10 +235,32 @@ public final class SessionsAggregation implements Aggregation<SessionsAggregatio
         }
     }
 
+    /**
+     * As many sessions as fit a tile this wide with this gap, at most the cap; each: its start
+     * (the first from the tile's start, zigzag), its length, both under the tile's width, and its
+     * events; the forgotten count when the cap can be reached.
+     */
+    @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        final long fitting = (tileWidthMs - 1) / (gapMs + 1) + 1;
+        final long sessions = Math.min(MAX_SESSIONS_PER_TILE, fitting);
+        final long perSession = VarInts.sizeOf(2 * (tileWidthMs - 1)) + VarInts.sizeOf(tileWidthMs - 1)
+                + VarInts.sizeOf(Long.MAX_VALUE);
+        final long forgotten = fitting > MAX_SESSIONS_PER_TILE ? VarInts.sizeOf(Long.MAX_VALUE) : 0;
+        return VarInts.sizeOf(2L * sessions + 1) + forgotten + sessions * perSession;
+    }
+
     @Override
     public Sessions read(final DataInput in, final long tileStartMs) throws IOException {
         final Sessions sessions = new Sessions();
-        final int size = (int) VarInts.readVarLong(in);
+        final long sizeAndForgot = VarInts.readVarLong(in);
+        if (sizeAndForgot < 0 || sizeAndForgot / 2 > MAX_SESSIONS_PER_TILE) {
+            throw new IOException("corrupt " + this + " accumulator: " + sizeAndForgot / 2 + " sessions in a tile");
+        }
+        final int size = (int) (sizeAndForgot / 2);
+        if ((sizeAndForgot & 1) != 0) {
+            sessions.forgotten = VarInts.readVarLong(in);
+        }
         sessions.ensureCapacity(size);
         long previousEnd = 0;
         for (int i = 0; i < size; i++) {

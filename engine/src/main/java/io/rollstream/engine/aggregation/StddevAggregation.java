@@ -98,6 +98,11 @@ final class StddevAggregation implements Aggregation<StddevAggregation.Moments> 
     }
 
     @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return VarInts.MAX_BYTES + 2L * Double.BYTES;
+    }
+
+    @Override
     public String toString() {
         return "stddev(" + field.name() + ")";
     }

@@ -50,6 +50,11 @@ final class SumAggregation implements Aggregation<CompensatedSum> {
     }
 
     @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return CompensatedSum.ENCODED_BYTES;
+    }
+
+    @Override
     public String toString() {
         return "sum(" + field.name() + ")";
     }

@@ -156,6 +156,11 @@ final class TopKAggregation implements Aggregation<TopKAggregation.Frequencies> 
     }
 
     @Override
+    public long maxEncodedBytes(final long tileWidthMs) {
+        return FrequentItemsContent.maxEncodedBytes(maxMapSize, FieldValues.maxEncodedTextBytes(field.type()));
+    }
+
+    @Override
     public String toString() {
         return "top_k(" + field.name() + ", k=" + k + ", max_map_size=" + maxMapSize + ")";
     }

@@ -10,7 +10,16 @@ import java.io.IOException;
  */
 public final class VarInts {
 
+    /** The most bytes one varint takes: a long has 64 bits, 7 to a byte. */
+    public static final int MAX_BYTES = 10;
+
     private VarInts() {
+    }
+
+    /** How many bytes {@link #writeVarLong} takes for {@code value}: for size bounds. */
+    public static int sizeOf(final long value) {
+        // One byte per started group of 7 bits; 0 still takes a byte.
+        return Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(value) + 6) / 7);
     }
 
     public static void writeVarLong(final DataOutput out, final long value) throws IOException {

@@ -122,8 +122,13 @@ public final class FeaturesFile {
         if (problems.isEmpty()) {
             for (final Map.Entry<String, List<FeatureDefinition>> entry : features.entrySet()) {
                 try {
-                    sets.add(new FeatureSet(entities.get(entry.getKey()), entry.getValue(),
-                            derived.getOrDefault(entry.getKey(), List.of()), lateness));
+                    final FeatureSet set = new FeatureSet(entities.get(entry.getKey()), entry.getValue(),
+                            derived.getOrDefault(entry.getKey(), List.of()), lateness);
+                    final String tooLarge = RecordSizeLimit.problem(set);
+                    if (tooLarge != null) {
+                        problems.add(tooLarge);
+                    }
+                    sets.add(set);
                 } catch (final IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }

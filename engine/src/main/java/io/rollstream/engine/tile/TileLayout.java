@@ -24,4 +24,14 @@ public record TileLayout(long widthMs, long retentionMs, int[] slotFeatures) {
     public boolean isLive(final long tileStart, final long referenceMs) {
         return tileStart + widthMs > referenceMs - retentionMs;
     }
+
+    /**
+     * The most tiles a series of this layout holds when its tiles are kept for windows read up to
+     * {@code aheadOfReadersMs} before the newest event time N (see {@code FeatureEngine}): they
+     * start after N - ahead - retention - width ({@link #isLive}) and at most at N, a span of
+     * retention + ahead + width holding at most ceil((retention + ahead) / width) + 1 tile starts.
+     */
+    public long maxTiles(final long aheadOfReadersMs) {
+        return Math.ceilDiv(retentionMs + aheadOfReadersMs, widthMs) + 1;
+    }
 }

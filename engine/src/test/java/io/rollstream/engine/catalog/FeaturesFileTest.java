@@ -1,9 +1,11 @@
 package io.rollstream.engine.catalog;
 
+import io.rollstream.engine.EntityStateCodec;
 import io.rollstream.engine.FeatureSet;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -216,5 +218,118 @@ class FeaturesFileTest {
         assertThat(catalog.entity("user").orElseThrow().features()).extracting(f -> f.name()).containsExactly("last_query");
         assertThat(catalog.entity("shop_item").orElseThrow().features()).extracting(f -> f.name())
                 .containsExactly("views_5m", "views_lifetime");
+    }
+
+    @Test
+    void shouldRefuseAnEntityWhoseRecordsCouldOutgrowTheLimitNamingTheLargestFeatures() {
+        final String file = """
+                features:
+                  - name: views
+                    aggregation: count
+                    windows: [1h]
+                  - name: distinct_items
+                    field: item_id
+                    aggregation: {kind: approx_distinct, lg_k: 21}
+                    windows: [7d]
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "big.yaml"))
+                .isInstanceOfSatisfying(FeaturesFileException.class, e -> assertThat(e.problems()).hasSize(1))
+                .hasMessageContaining("entity 'user'")
+                .hasMessageContaining("more than the " + EntityStateCodec.MAX_ENTITY_RECORD_BYTES)
+                .hasMessageContaining("'distinct_items_7d' (approx_distinct(item_id, lg_k=21)) 9437228 bytes")
+                .hasMessageContaining("lower the parameters in parentheses");
+    }
+
+    @Test
+    void shouldRefuseLongListsOfTextKeptOverManyWindows() {
+        final String file = """
+                features:
+                  - name: recent_queries
+                    field: search_query
+                    aggregation: {kind: last_k, k: 1000}
+                    windows: [1h, 24h, lifetime]
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "lists.yaml"))
+                .hasMessageContaining("entity 'user'")
+                .hasMessageContaining("'recent_queries_lifetime' (last_k(search_query, k=1000))")
+                .hasMessageContaining("'recent_queries_1h'").hasMessageContaining("'recent_queries_24h'");
+        // One window of it fits; and a list of prices, whose text is short, fits in all three.
+        assertThat(FeaturesFile.parse(file.replace("[1h, 24h, lifetime]", "[lifetime]"), "one.yaml").entities()).hasSize(1);
+        assertThat(FeaturesFile.parse(file.replace("search_query", "price"), "prices.yaml").entities()).hasSize(1);
+    }
+
+    @Test
+    void shouldReportEveryEntityTooLargeAtOnceAndNameTheReadersOfASharedAccumulator() {
+        final String file = """
+                features:
+                  - name: distinct_viewers
+                    entity: item
+                    field: user_id
+                    aggregation: {kind: approx_distinct, lg_k: 18}
+                    windows: [24h]
+                  - name: session_events
+                    aggregation: {kind: session_events, gap_minutes: 1}
+                    windows: [lifetime]
+                  - name: session_count
+                    aggregation: {kind: session_count, gap_minutes: 1}
+                    windows: [lifetime]
+                  - name: categories
+                    field: category
+                    aggregation: {kind: top_k, k: 5, max_map_size: 1024}
+                    windows: [7d]
+                  - name: recent_queries
+                    field: search_query
+                    aggregation: {kind: last_k, k: 1000}
+                    windows: [lifetime]
+                  - name: distinct_items
+                    field: item_id
+                    aggregation: approx_distinct
+                    windows: [24h]
+                """;
+        assertThatThrownBy(() -> FeaturesFile.parse(file, "two.yaml"))
+                .isInstanceOfSatisfying(FeaturesFileException.class, e -> assertThat(e.problems()).hasSize(2))
+                .hasMessageContaining("entity 'item'").hasMessageContaining("'distinct_viewers_24h'")
+                .hasMessageContaining("entity 'user'")
+                .hasMessageContaining("'recent_queries' (last_k(search_query, k=1000)) 265005 bytes, "
+                        + "'categories_7d' (top_k(category, k=5, max_map_size=1024)) 205856 bytes, "
+                        + "'session_events' and 'session_count' (session_events(gap_minutes=1)) 24587 bytes;")
+                .message().doesNotContain("distinct_items");
+    }
+
+    @Test
+    void shouldAcceptTheLargestSketchesThatFitTheLimit() {
+        final FeatureCatalog catalog = FeaturesFile.parse("""
+                features:
+                  - name: distinct_items
+                    field: item_id
+                    aggregation: {kind: approx_distinct, lg_k: 16}
+                    windows: [7d]
+                  - name: p50_price
+                    field: price
+                    aggregation: {kind: approx_percentile, quantile: 0.5, k: 2000}
+                    windows: [24h]
+                """, "fits.yaml");
+        final FeatureSet user = catalog.entity("user").orElseThrow();
+        assertThat(new EntityStateCodec(user).maxRecordBytes(RecordSizeLimit.CHECKED_AHEAD_OF_READERS))
+                .isBetween(EntityStateCodec.MAX_ENTITY_RECORD_BYTES / 2L, (long) EntityStateCodec.MAX_ENTITY_RECORD_BYTES);
+        // Eighteen windows of approx_distinct at lg_k 12, on the finest tiles: the largest file the
+        // topology's oracle test generates (six features of up to three windows) still loads.
+        final StringBuilder eighteen = new StringBuilder("features:\n");
+        for (final String field : List.of("item_id", "category", "search_query", "device", "event_id", "user_id")) {
+            eighteen.append("  - name: distinct_").append(field).append("\n    field: ").append(field)
+                    .append("\n    aggregation: {kind: approx_distinct, lg_k: 12}\n    windows: [1m, 5m, 30d]\n");
+        }
+        final FeatureSet distincts = FeaturesFile.parse(eighteen.toString(), "eighteen.yaml").entity("user").orElseThrow();
+        assertThat(distincts.features()).hasSize(18);
+        assertThat(new EntityStateCodec(distincts).maxRecordBytes(RecordSizeLimit.CHECKED_AHEAD_OF_READERS))
+                .isBetween(18 * 18_475L, (long) EntityStateCodec.MAX_ENTITY_RECORD_BYTES);
+    }
+
+    @Test
+    void shouldLoadTheDefaultFileWithEveryEntityWellWithinTheRecordLimit() {
+        for (final FeatureSet set : FeaturesFile.loadDefault().entities()) {
+            assertThat(new EntityStateCodec(set).maxRecordBytes(RecordSizeLimit.CHECKED_AHEAD_OF_READERS))
+                    .as(set.entity()).isLessThan(EntityStateCodec.MAX_ENTITY_RECORD_BYTES / 4);
+        }
     }
 }

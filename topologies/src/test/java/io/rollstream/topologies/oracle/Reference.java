@@ -88,15 +88,39 @@ final class Reference {
     }
 
     /** The events' values of the field that are present: not null, and not NaN or infinite. */
+    /** The documented cap on text the engine keeps; the oracle's own copy, so a change to it must be made twice. */
+    private static final int KEPT_TEXT_BYTES = 256;
+
     static List<Timed> present(final EventField field, final List<ClickEvent> events) {
         final List<Timed> values = new ArrayList<>();
         for (final ClickEvent event : events) {
             final Object value = field.value(event);
             if (value != null && !(value instanceof Double d && !Double.isFinite(d))) {
-                values.add(new Timed(event.getEventTime().toEpochMilli(), value));
+                values.add(new Timed(event.getEventTime().toEpochMilli(), value instanceof String text ? kept(text) : value));
             }
         }
         return values;
+    }
+
+    /**
+     * Text as the engine keeps it: its longest prefix of whole code points that is at most
+     * {@value #KEPT_TEXT_BYTES} bytes of UTF-8 (docs/features.md). Worked out by encoding, not as the
+     * engine does it.
+     */
+    static String kept(final String text) {
+        final StringBuilder kept = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < text.length(); ) {
+            final int codePoint = text.codePointAt(i);
+            final int size = new String(Character.toChars(codePoint)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes + size > KEPT_TEXT_BYTES) {
+                break;
+            }
+            kept.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return kept.toString();
     }
 
     private static List<Double> numbers(final EventField field, final List<ClickEvent> events) {

@@ -37,6 +37,18 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public static final String STREAM_THREADS = "rollstream.streams.threads";
     public static final String PROCESSING_GUARANTEE = "rollstream.streams.processing-guarantee";
     public static final String COMMIT_INTERVAL_MS = "rollstream.streams.commit-interval.ms";
+    public static final String MAX_THREAD_FAILURES = "rollstream.streams.max-thread-failures";
+    /**
+     * 5 within 10 minutes. A thread that fails on every start fails about once a minute: it waits
+     * out its backoff, and its replacement gets the tasks back only once the dead thread's consumer
+     * has left the group — in Kafka Streams 4.3, at the end of its session ({@code session.timeout.ms},
+     * 45 s), as a replaced thread's consumer closes without leaving. Such an instance reports itself
+     * within 4 to 7 minutes, while a failure now and then (a broker restarted, a registry blip) never
+     * adds up to 5 in 10 minutes.
+     */
+    public static final int MAX_THREAD_FAILURES_DEFAULT = 5;
+    public static final String THREAD_FAILURE_WINDOW_MS = "rollstream.streams.thread-failure-window.ms";
+    public static final long THREAD_FAILURE_WINDOW_MS_DEFAULT = Duration.ofMinutes(10).toMillis();
     public static final String PRODUCER_BATCH_BYTES = "rollstream.streams.producer.batch-bytes";
     /**
      * 256 KiB rather than the producer's 16 KiB: a commit writes every changed entity in one burst
@@ -96,6 +108,14 @@ public final class FeatureStoreConfig extends AbstractConfig {
                     "exactly_once_v2 (a crash never double-counts) or at_least_once.")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
                     "How often processing is committed; with exactly_once_v2 this bounds how soon a read sees an event.")
+            .define(MAX_THREAD_FAILURES, Type.INT, MAX_THREAD_FAILURES_DEFAULT, Range.between(1, 1_000), Importance.MEDIUM,
+                    "Stream thread failures within " + THREAD_FAILURE_WINDOW_MS + " after which GET /health answers 503, "
+                            + "so that an orchestrator restarts the instance. Each failed thread is replaced after a "
+                            + "backoff (" + ThreadReplacementBackoff.standard().describe() + "); a record whose "
+                            + "processing throws is dead-lettered as PROCESSING_FAILED and fails no thread.")
+            .define(THREAD_FAILURE_WINDOW_MS, Type.LONG, THREAD_FAILURE_WINDOW_MS_DEFAULT, Range.atLeast(1_000L),
+                    Importance.LOW, "The window, in ms, over which " + MAX_THREAD_FAILURES + " stream thread failures "
+                            + "make the instance unhealthy; it turns healthy again once they are older than this.")
             .define(PRODUCER_BATCH_BYTES, Type.INT, PRODUCER_BATCH_BYTES_DEFAULT, Range.between(16 * 1024, 1024 * 1024),
                     Importance.LOW, "Batch size (bytes per partition) of the stream threads' producers, which write the "
                             + "changelogs and the re-partitioned events at every commit; at most 1 MiB, the producer's "
@@ -172,6 +192,11 @@ public final class FeatureStoreConfig extends AbstractConfig {
     public ServingSettings serving() {
         return new ServingSettings(getLong(MAX_STANDBY_LAG_RECORDS), Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS)),
                 Duration.ofMillis(getLong(FORWARD_TIMEOUT_MS)), getInt(BATCH_MAX_IDS));
+    }
+
+    /** When stream thread failures make the instance unhealthy ({@value #MAX_THREAD_FAILURES} and its window). */
+    ThreadFailureWindow threadFailureWindow() {
+        return new ThreadFailureWindow(getInt(MAX_THREAD_FAILURES), Duration.ofMillis(getLong(THREAD_FAILURE_WINDOW_MS)));
     }
 
     /** {@value #ANSWER_CACHE_BYTES}, at most a quarter of this JVM's heap. */

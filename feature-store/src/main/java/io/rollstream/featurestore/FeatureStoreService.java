@@ -19,6 +19,9 @@ import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
 import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.topologies.errors.DeadLetterProcessingExceptionHandler;
+import io.rollstream.topologies.errors.ProcessingFailures;
+import io.rollstream.topologies.errors.RecordFault;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.features.EntityWriteListener;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,10 +29,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -60,6 +64,10 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
     private final String applicationId;
     private final KafkaStreams streams;
     private final StreamsReadiness readiness;
+    /** What became of failed records and stream threads (group {@value ProcessingFailures#GROUP}). */
+    private final Metrics failureMetrics = new Metrics();
+    private final ThreadFailureWindow threadFailures;
+    private final StreamThreadReplacer threadReplacer;
     private final FeatureHttpServer http;
     private final Map<String, ServedEntity> entities;
     private final StreamsReplicas replicas;
@@ -67,7 +75,8 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
     private final FeatureRouter router;
     private volatile boolean closed;
 
-    private FeatureStoreService(final FeatureStoreConfig config, final FeatureCatalog catalog) throws IOException {
+    private FeatureStoreService(final FeatureStoreConfig config, final FeatureCatalog catalog, final RecordFault fault)
+            throws IOException {
         this.config = config;
         final int partitions;
         final Map<String, Object> adminConfig = new java.util.HashMap<>(config.kafkaOverrides());
@@ -92,23 +101,22 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         this.entities = Map.copyOf(byEntity);
         final Topology topology = RollstreamTopology.build(new RollstreamTopology.Settings(catalog,
                 config.maxFutureSkew(), partitions, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class),
-                EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES, writeListeners::get, config.eventLimits()));
+                EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES, writeListeners::get, config.eventLimits())
+                .withRecordFault(fault));
         this.applicationId = applicationId(config, catalog);
 
         this.http = FeatureHttpServer.bind(config.getString(FeatureStoreConfig.HTTP_HOST),
                 config.getInt(FeatureStoreConfig.HTTP_PORT));
         final HostInfo self = new HostInfo(advertisedHost(), http.port());
-        this.streams = new KafkaStreams(topology, streamsProperties(config, applicationId, self));
+        this.streams = new KafkaStreams(topology, streamsProperties(config, applicationId, self,
+                new ProcessingFailures(failureMetrics)));
         final StoreRestores restores = new StoreRestores(writeListeners::get);
         this.readiness = new StreamsReadiness(restores);
         streams.setStateListener(readiness);
         streams.setGlobalStateRestoreListener(restores);
-        streams.setUncaughtExceptionHandler(error -> {
-            // A poison record never gets here (ingest dead-letters it); what does is transient,
-            // such as the registry being down, so the thread restarts from its last commit.
-            LOG.error("Stream thread failed; replacing it and resuming from the last commit", error);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        this.threadFailures = config.threadFailureWindow();
+        this.threadReplacer = new StreamThreadReplacer(ThreadReplacementBackoff.standard(), threadFailures, failureMetrics, CLOCK);
+        streams.setUncaughtExceptionHandler(threadReplacer);
         final ServingSettings serving = config.serving();
         this.replicas = new StreamsReplicas(streams, restores, Duration.ofMillis(config.getLong(FeatureStoreConfig.LAG_REFRESH_MS)));
         this.peers = new PeerClient(serving.forwardTimeout());
@@ -132,7 +140,13 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
     /** Starts an instance and returns once it is serving HTTP (reads answer 503 until it is ready). */
     public static FeatureStoreService start(final FeatureStoreConfig config, final FeatureCatalog catalog)
             throws IOException {
-        final FeatureStoreService service = new FeatureStoreService(config, catalog);
+        return start(config, catalog, RecordFault.NONE);
+    }
+
+    /** For tests: an instance whose entity processors throw where {@code fault} says. */
+    static FeatureStoreService start(final FeatureStoreConfig config, final FeatureCatalog catalog, final RecordFault fault)
+            throws IOException {
+        final FeatureStoreService service = new FeatureStoreService(config, catalog, fault);
         service.streams.start();
         service.http.start(service, CLOCK);
         LOG.info("Feature store serving {} ({} features of {}; application {}, {} with {} stream threads)", service.uri(),
@@ -150,9 +164,12 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         return "0.0.0.0".equals(bind) ? "127.0.0.1" : bind;
     }
 
-    static Properties streamsProperties(final FeatureStoreConfig config, final String applicationId, final HostInfo self) {
+    static Properties streamsProperties(final FeatureStoreConfig config, final String applicationId, final HostInfo self,
+                                        final ProcessingFailures failures) {
         final Properties props = new Properties();
         props.putAll(RollstreamTopology.streamsSettings());
+        // A record whose processing throws is dead-lettered, and its partition goes on.
+        props.putAll(DeadLetterProcessingExceptionHandler.streamsSettings(failures));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(FeatureStoreConfig.PROCESSING_GUARANTEE));
@@ -170,7 +187,8 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         props.put(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG, config.getLong(BoundedMemoryRocksDBConfig.MEMORY_BYTES_CONFIG));
         props.put(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG,
                 config.getDouble(BoundedMemoryRocksDBConfig.WRITE_BUFFER_RATIO_CONFIG));
-        // Opt in now to what becomes the default in Kafka 5.0 (and silences its warning).
+        // Opt in now to what becomes the default in Kafka 5.0 (and silences its warning): the handler
+        // for global stores too. Rollstream has none; Kafka 4.3 could not dead-letter their records.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         final Map<String, Object> overrides = config.kafkaOverrides();
         props.putAll(overrides);
@@ -209,8 +227,19 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
 
     @Override
     public boolean isLive() {
+        return livenessProblem().isEmpty();
+    }
+
+    /** Why this instance should be restarted, if it should. */
+    private Optional<String> livenessProblem() {
+        if (closed) {
+            return Optional.of("the instance is shutting down");
+        }
         final KafkaStreams.State state = readiness.state();
-        return !closed && state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING;
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+            return Optional.of("Kafka Streams is " + state + " and processes nothing; restart this instance");
+        }
+        return threadFailures.problem(CLOCK.instant());
     }
 
     @Override
@@ -223,14 +252,25 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         final Map<String, Object> status = new LinkedHashMap<>();
         status.put("streams_state", readiness.state().name());
         status.put("restoring_partitions", readiness.restoringPartitions());
+        status.put("stream_thread_failures", threadFailures.failuresWithin(CLOCK.instant()));
+        livenessProblem().ifPresent(problem -> status.put("reason", problem));
         return status;
     }
 
-    /** Kafka Streams' metrics (clients, threads, tasks, stores, the topology's own) and the read path's. */
+    /**
+     * Kafka Streams' metrics (clients, threads, tasks, stores, the topology's own), the read path's,
+     * and what became of failed records and threads.
+     */
     @Override
     public Map<MetricName, ? extends Metric> metrics() {
         final Map<MetricName, Metric> all = new HashMap<>(streams.metrics());
         all.putAll(router.metrics().metrics());
+        // Not the registry's own bookkeeping, which Kafka Streams already reports.
+        failureMetrics.metrics().forEach((name, metric) -> {
+            if (name.group().equals(ProcessingFailures.GROUP)) {
+                all.put(name, metric);
+            }
+        });
         return all;
     }
 
@@ -244,8 +284,10 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         router.close();
         peers.close();
         replicas.close();
+        threadReplacer.close();
         if (!streams.close(CLOSE_TIMEOUT)) {
             LOG.warn("Kafka Streams did not stop within {}; its threads are abandoned", CLOSE_TIMEOUT);
         }
+        failureMetrics.close();
     }
 }

@@ -1,9 +1,13 @@
 package io.rollstream.featurestore;
 
 import io.rollstream.featurestore.routing.ServingSettings;
+import io.rollstream.topologies.errors.DeadLetterProcessingExceptionHandler;
+import io.rollstream.topologies.errors.ProcessingFailures;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FeatureStoreConfigTest {
+
+    private static final ProcessingFailures FAILURES = new ProcessingFailures(new Metrics());
 
     @Test
     void shouldNameTheMissingSettingWhenBootstrapServersAreAbsent() {
@@ -49,7 +55,7 @@ class FeatureStoreConfigTest {
                 FeatureStoreConfig.REGISTRY_URL, "http://r"));
 
         assertThat(config.serving()).isEqualTo(new ServingSettings(10_000, Duration.ofSeconds(2), Duration.ofMillis(500), 1000));
-        assertThat(FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1)))
+        assertThat(streamsProperties(config))
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
                 .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "h:1");
     }
@@ -97,7 +103,11 @@ class FeatureStoreConfigTest {
         final Map<String, String> all = new HashMap<>(settings);
         all.put(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092");
         all.put(FeatureStoreConfig.REGISTRY_URL, "http://r");
-        return FeatureStoreService.streamsProperties(new FeatureStoreConfig(all), "app", new HostInfo("h", 1));
+        return streamsProperties(new FeatureStoreConfig(all));
+    }
+
+    private static Properties streamsProperties(final FeatureStoreConfig config) {
+        return FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1), FAILURES);
     }
 
     @Test
@@ -105,7 +115,7 @@ class FeatureStoreConfigTest {
         final FeatureStoreConfig config = new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
                 FeatureStoreConfig.REGISTRY_URL, "http://r", FeatureStoreConfig.STANDBY_REPLICAS, "2"));
 
-        assertThat(FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1)))
+        assertThat(streamsProperties(config))
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 2);
         assertThatThrownBy(() -> new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
                 FeatureStoreConfig.REGISTRY_URL, "http://r", FeatureStoreConfig.BATCH_MAX_IDS, "0")))
@@ -138,7 +148,41 @@ class FeatureStoreConfigTest {
         final FeatureStoreConfig config = new FeatureStoreConfig(Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
                 FeatureStoreConfig.REGISTRY_URL, "http://r"));
 
-        assertThat(FeatureStoreService.streamsProperties(config, "app", new HostInfo("h", 1)))
+        assertThat(streamsProperties(config))
                 .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    }
+
+    @Test
+    void shouldDeadLetterWhatProcessingThrowsOnThroughTheSharedFailuresUnlessTheOperatorNamesAnotherHandler() {
+        final Properties props = streamsPropertiesWith(Map.of());
+
+        assertThat(props).containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProcessingExceptionHandler.class).containsEntry(DeadLetterProcessingExceptionHandler.FAILURES_CONFIG,
+                FAILURES);
+        assertThat(new StreamsConfig(props).processingExceptionHandler())
+                .as("Kafka Streams makes and configures it with the shared failures")
+                .isInstanceOf(DeadLetterProcessingExceptionHandler.class);
+        assertThat(streamsPropertiesWith(Map.of("kafka." + StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndFailProcessingExceptionHandler.class.getName())))
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        LogAndFailProcessingExceptionHandler.class.getName());
+    }
+
+    @Test
+    void shouldTurnUnhealthyAtFiveThreadFailuresInTenMinutesByDefaultAndRefuseAWindowUnderASecond() {
+        final Map<String, String> required = Map.of(FeatureStoreConfig.BOOTSTRAP_SERVERS, "k:9092",
+                FeatureStoreConfig.REGISTRY_URL, "http://r");
+
+        final ThreadFailureWindow window = new FeatureStoreConfig(required).threadFailureWindow();
+        assertThat(window.maxFailures()).isEqualTo(5);
+        assertThat(window.window()).isEqualTo(Duration.ofMinutes(10));
+        final Map<String, String> tiny = new HashMap<>(required);
+        tiny.put(FeatureStoreConfig.THREAD_FAILURE_WINDOW_MS, "10");
+        assertThatThrownBy(() -> new FeatureStoreConfig(tiny)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FeatureStoreConfig.THREAD_FAILURE_WINDOW_MS);
+        final Map<String, String> never = new HashMap<>(required);
+        never.put(FeatureStoreConfig.MAX_THREAD_FAILURES, "0");
+        assertThatThrownBy(() -> new FeatureStoreConfig(never)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(FeatureStoreConfig.MAX_THREAD_FAILURES);
     }
 }

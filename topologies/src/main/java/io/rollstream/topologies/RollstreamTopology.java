@@ -10,6 +10,7 @@ import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.EventType;
 import io.rollstream.topologies.admission.AdmissionProcessorSupplier;
 import io.rollstream.topologies.admission.SeenEventIdsStoreBuilder;
+import io.rollstream.topologies.errors.RecordFault;
 import io.rollstream.topologies.features.EntityFeaturesProcessorSupplier;
 import io.rollstream.topologies.features.EntityStateStoreBuilder;
 import io.rollstream.topologies.features.EntityWriteListener;
@@ -83,12 +84,15 @@ public final class RollstreamTopology {
      * @param writeListeners         by entity store name ({@link #storeName}), who is told of the
      *                               store's writes ({@link EntityWriteListener#NONE} by default)
      * @param eventLimits            what the ingest dead-letters as oversized ({@link EventLimits#defaults()} by default)
+     * @param recordFault            for tests: what makes an entity processor throw ({@link RecordFault#NONE} by default)
      */
     public record Settings(FeatureCatalog catalog, Duration maxFutureSkew, int eventPartitions,
                            Supplier<Deserializer<ClickEvent>> eventDeserializers, int cachedEntitiesPerStore,
-                           Function<String, EntityWriteListener> writeListeners, EventLimits eventLimits) {
+                           Function<String, EntityWriteListener> writeListeners, EventLimits eventLimits,
+                           RecordFault recordFault) {
         public Settings {
             Objects.requireNonNull(catalog, "catalog");
+            Objects.requireNonNull(recordFault, "recordFault");
             Objects.requireNonNull(eventLimits, "eventLimits");
             Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
             Objects.requireNonNull(eventDeserializers, "eventDeserializers");
@@ -96,6 +100,13 @@ public final class RollstreamTopology {
             if (cachedEntitiesPerStore < 1) {
                 throw new IllegalArgumentException("cachedEntitiesPerStore must be at least 1, was " + cachedEntitiesPerStore);
             }
+        }
+
+        public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
+                        final Supplier<Deserializer<ClickEvent>> eventDeserializers, final int cachedEntitiesPerStore,
+                        final Function<String, EntityWriteListener> writeListeners, final EventLimits eventLimits) {
+            this(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore, writeListeners,
+                    eventLimits, RecordFault.NONE);
         }
 
         public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
@@ -113,7 +124,13 @@ public final class RollstreamTopology {
         /** These settings with other event limits. */
         public Settings withEventLimits(final EventLimits limits) {
             return new Settings(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore,
-                    writeListeners, limits);
+                    writeListeners, limits, recordFault);
+        }
+
+        /** These settings with a fault that makes entity processors throw, for tests. */
+        public Settings withRecordFault(final RecordFault fault) {
+            return new Settings(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore,
+                    writeListeners, eventLimits, fault);
         }
     }
 
@@ -235,8 +252,8 @@ public final class RollstreamTopology {
                                   final Settings settings) {
         final String processor = processorName(set);
         final String store = storeName(set);
-        topology.addProcessor(processor, new EntityFeaturesProcessorSupplier(
-                new FeatureEngine(set, new ClockSkew(settings.maxFutureSkew()).eventsAheadOfReaders()), store), parent);
+        topology.addProcessor(processor, settings.recordFault().around(set.entity(), new EntityFeaturesProcessorSupplier(
+                new FeatureEngine(set, new ClockSkew(settings.maxFutureSkew()).eventsAheadOfReaders()), store)), parent);
         topology.addStateStore(new EntityStateStoreBuilder(store, set, settings.cachedEntitiesPerStore(),
                 Objects.requireNonNull(settings.writeListeners().apply(store), "no write listener for " + store)), processor);
     }

@@ -22,6 +22,7 @@ import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.registry.SchemaRegistryConfig;
 import io.rollstream.schemas.serde.ConfluentAvroSerializer;
 import io.rollstream.schemas.serde.SerializerOptions;
+import io.rollstream.schemas.testing.HostileAvro;
 import io.rollstream.topologies.ingest.OwnerPartition;
 import io.rollstream.topologies.oracle.FeatureOracle;
 import io.rollstream.topologies.oracle.Published;

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.registry.InMemorySchemaRegistryClient;
-import java.io.ByteArrayOutputStream;
+import io.rollstream.schemas.testing.HostileAvro;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +21,8 @@ import org.junit.jupiter.api.Test;
 class DeclaredLengthCheckTest {
 
     private static final String TOPIC = "clickstream.events";
-    private static final long HUGE = (1L << 31) - 9;
-    /** ClickEvent, with an array after all of its fields: a writer schema newer than the reader's. */
-    private static final Schema WITH_TAGS = withTags();
+    private static final long HUGE = HostileAvro.HUGE;
+    private static final Schema WITH_TAGS = HostileAvro.WITH_TAGS;
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("length-check-test");
     private final ConfluentAvroDeserializer<ClickEvent> deserializer = new ConfluentAvroDeserializer<>(registry, ClickEvent.class);
@@ -34,8 +31,8 @@ class DeclaredLengthCheckTest {
 
     @Test
     void shouldRefuseAStringDeclaredLongerThanTheRecordBeforeDecodingIt() throws IOException {
-        final byte[] record = record(clickEventId, out -> {
-            prefix(out);
+        final byte[] record = HostileAvro.record(clickEventId, out -> {
+            HostileAvro.prefix(out, "u-1");
             out.writeIndex(1);
             out.writeLong(HUGE);
         });
@@ -49,11 +46,9 @@ class DeclaredLengthCheckTest {
 
     @Test
     void shouldRefuseAMapDeclaringMoreEntriesThanTheRecordCanHold() throws IOException {
-        final byte[] record = record(clickEventId, out -> {
-            prefix(out);
-            for (int field = 0; field < 8; field++) {
-                out.writeIndex(0);
-            }
+        final byte[] record = HostileAvro.record(clickEventId, out -> {
+            HostileAvro.prefix(out, "u-1");
+            HostileAvro.nullsUpToProperties(out);
             out.writeMapStart();
             out.setItemCount(HUGE);
         });
@@ -66,11 +61,9 @@ class DeclaredLengthCheckTest {
 
     @Test
     void shouldRefuseAnArrayDeclaringMoreItemsThanTheRecordCanHoldInAFieldTheReaderSkips() throws IOException {
-        final byte[] record = record(withTagsId, out -> {
-            prefix(out);
-            for (int field = 0; field < 8; field++) {
-                out.writeIndex(0);
-            }
+        final byte[] record = HostileAvro.record(withTagsId, out -> {
+            HostileAvro.prefix(out, "u-1");
+            HostileAvro.nullsUpToProperties(out);
             out.writeMapStart();
             out.setItemCount(0);
             out.writeMapEnd();
@@ -86,17 +79,15 @@ class DeclaredLengthCheckTest {
 
     @Test
     void shouldRefuseANegativeLengthAndABlockSizePastTheEnd() throws IOException {
-        final byte[] negative = record(clickEventId, out -> {
+        final byte[] negative = HostileAvro.record(clickEventId, out -> {
             out.writeLong(-5);
         });
         assertThatThrownBy(() -> deserializer.deserialize(TOPIC, negative))
                 .hasMessageContaining("declares a string of -5 bytes").hasMessageContaining("at event_id");
 
-        final byte[] block = record(withTagsId, out -> {
-            prefix(out);
-            for (int field = 0; field < 8; field++) {
-                out.writeIndex(0);
-            }
+        final byte[] block = HostileAvro.record(withTagsId, out -> {
+            HostileAvro.prefix(out, "u-1");
+            HostileAvro.nullsUpToProperties(out);
             out.writeLong(0);
             out.writeLong(-2);
             out.writeLong(1_000_000);
@@ -141,39 +132,10 @@ class DeclaredLengthCheckTest {
         }
     }
 
-    private static void prefix(final BinaryEncoder out) throws IOException {
-        out.writeString("e-1");
-        out.writeEnum(2);
-        out.writeIndex(1);
-        out.writeString("u-1");
-        out.writeIndex(0);
-        out.writeLong(1_795_262_400_000L);
-        out.writeIndex(0);
-    }
-
-    private interface Body {
-        void write(BinaryEncoder out) throws IOException;
-    }
-
-    private static byte[] record(final int schemaId, final Body body) throws IOException {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConfluentWireFormat.writeHeader(bytes, schemaId);
-        final BinaryEncoder out = EncoderFactory.get().binaryEncoder(bytes, null);
-        body.write(out);
-        out.flush();
-        return bytes.toByteArray();
-    }
-
     private static void writeId(final byte[] bytes, final int id) {
         bytes[1] = (byte) (id >>> 24);
         bytes[2] = (byte) (id >>> 16);
         bytes[3] = (byte) (id >>> 8);
         bytes[4] = (byte) id;
-    }
-
-    private static Schema withTags() {
-        final String clickEvent = ClickEvent.getClassSchema().toString();
-        return new Schema.Parser().parse(clickEvent.substring(0, clickEvent.lastIndexOf(']'))
-                + ",{\"name\":\"tags\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[]}]}");
     }
 }

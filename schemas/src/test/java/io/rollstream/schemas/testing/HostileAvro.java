@@ -1,4 +1,4 @@
-package io.rollstream.it.hostile;
+package io.rollstream.schemas.testing;
 
 import io.rollstream.schemas.ClickEvent;
 import io.rollstream.schemas.serde.ConfluentWireFormat;
@@ -13,21 +13,22 @@ import java.io.UncheckedIOException;
 /**
  * Records in the Confluent wire format whose Avro declares far more than the record holds: a
  * string, a map or an array of 2^31 - 9, in a record of a few dozen bytes. Avro itself would
- * allocate what they declare before finding the bytes missing.
+ * allocate what they declare before finding the bytes missing. Shared by the unit tests of the
+ * check that refuses them and the integration tests that send them to a running instance.
  */
-final class HostileAvro {
+public final class HostileAvro {
 
     /** The length or count each record declares. */
-    static final long HUGE = (1L << 31) - 9;
+    public static final long HUGE = (1L << 31) - 9;
 
     /** ClickEvent with an array after all its fields: a compatible newer writer, whose extra field the reader skips. */
-    static final Schema WITH_TAGS = withTags();
+    public static final Schema WITH_TAGS = withTags();
 
     private HostileAvro() {
     }
 
     /** A ClickEvent whose category declares a string of {@link #HUGE} bytes. */
-    static byte[] hugeString(final int clickEventId, final String user) {
+    public static byte[] hugeString(final int clickEventId, final String user) {
         return record(clickEventId, out -> {
             prefix(out, user);
             out.writeIndex(1);
@@ -36,7 +37,7 @@ final class HostileAvro {
     }
 
     /** A ClickEvent whose properties declare {@link #HUGE} entries. */
-    static byte[] hugeMap(final int clickEventId, final String user) {
+    public static byte[] hugeMap(final int clickEventId, final String user) {
         return record(clickEventId, out -> {
             prefix(out, user);
             nullsUpToProperties(out);
@@ -46,7 +47,7 @@ final class HostileAvro {
     }
 
     /** A {@link #WITH_TAGS} record whose tags declare {@link #HUGE} items. */
-    static byte[] hugeArray(final int withTagsId, final String user) {
+    public static byte[] hugeArray(final int withTagsId, final String user) {
         return record(withTagsId, out -> {
             prefix(out, user);
             nullsUpToProperties(out);
@@ -58,29 +59,8 @@ final class HostileAvro {
         });
     }
 
-    /** event_id, event_type PRODUCT_VIEW, user_id, no session_id, event_time, no item_id. */
-    private static void prefix(final BinaryEncoder out, final String user) throws IOException {
-        out.writeString("bomb-" + user);
-        out.writeEnum(2);
-        out.writeIndex(1);
-        out.writeString(user);
-        out.writeIndex(0);
-        out.writeLong(System.currentTimeMillis());
-        out.writeIndex(0);
-    }
-
-    /** category, price, quantity, search_query, page_url, referrer, device, country: all null. */
-    private static void nullsUpToProperties(final BinaryEncoder out) throws IOException {
-        for (int field = 0; field < 8; field++) {
-            out.writeIndex(0);
-        }
-    }
-
-    private interface Body {
-        void write(BinaryEncoder out) throws IOException;
-    }
-
-    private static byte[] record(final int schemaId, final Body body) {
+    /** A record whose body {@code body} writes, after the wire-format header naming {@code schemaId}. */
+    public static byte[] record(final int schemaId, final Body body) {
         try {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ConfluentWireFormat.writeHeader(bytes, schemaId);
@@ -91,6 +71,29 @@ final class HostileAvro {
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** event_id, event_type PRODUCT_VIEW, user_id, no session_id, event_time, no item_id. */
+    public static void prefix(final BinaryEncoder out, final String user) throws IOException {
+        out.writeString("bomb-" + user);
+        out.writeEnum(2);
+        out.writeIndex(1);
+        out.writeString(user);
+        out.writeIndex(0);
+        out.writeLong(System.currentTimeMillis());
+        out.writeIndex(0);
+    }
+
+    /** category, price, quantity, search_query, page_url, referrer, device, country: all null. */
+    public static void nullsUpToProperties(final BinaryEncoder out) throws IOException {
+        for (int field = 0; field < 8; field++) {
+            out.writeIndex(0);
+        }
+    }
+
+    /** Writes an Avro body, true or not. */
+    public interface Body {
+        void write(BinaryEncoder out) throws IOException;
     }
 
     private static Schema withTags() {

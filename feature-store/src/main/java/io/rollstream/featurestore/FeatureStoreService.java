@@ -95,7 +95,7 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         for (final FeatureSet set : catalog.entities()) {
             final String store = RollstreamTopology.storeName(set);
             final AnswerCache<AnswerTemplate> answers = answerBudget.isOff() ? null : new AnswerCache<>(answerBudget);
-            byEntity.put(set.entity(), ServedEntity.of(set, store, answers));
+            byEntity.put(set.entity(), ServedEntity.of(set, store, answers, config.eventLimits()));
             writeListeners.put(store, answers == null ? EntityWriteListener.NONE : answers);
         }
         this.entities = Map.copyOf(byEntity);

@@ -3,7 +3,6 @@ package io.rollstream.featurestore.http;
 import io.rollstream.engine.DerivedFeature;
 import io.rollstream.featurestore.answers.AnswerCache;
 import io.rollstream.featurestore.answers.AnswerTemplate;
-import io.rollstream.featurestore.query.EntityIds;
 import io.rollstream.featurestore.query.FeatureQueryException;
 import io.rollstream.featurestore.query.FeatureSelection;
 import io.rollstream.featurestore.query.ServedEntity;
@@ -43,6 +42,8 @@ final class FeaturesHandler implements Endpoint {
     private final Map<String, Map<String, DerivedFeature>> readTimeFeatures = new HashMap<>();
     private final FeatureRouter router;
     private final Clock clock;
+    /** The longest id of any entity served: the event limits decide it (EntityIds#maxLength). */
+    private final int maxIdLength;
     private final int maxBodyBytes;
 
     FeaturesHandler(final Map<String, ServedEntity> entities, final FeatureRouter router, final Clock clock) {
@@ -59,7 +60,8 @@ final class FeaturesHandler implements Endpoint {
         this.router = router;
         this.clock = clock;
         // Room for the longest ids, each character JSON-escaped (\\uXXXX), and a features list.
-        this.maxBodyBytes = router.settings().batchMaxIds() * (EntityIds.MAX_LENGTH * 6 + 4) + 64 * 1024;
+        this.maxIdLength = entities.values().stream().mapToInt(ServedEntity::maxIdLength).max().orElse(1);
+        this.maxBodyBytes = router.settings().batchMaxIds() * (maxIdLength * 6 + 4) + 64 * 1024;
     }
 
     /** The largest body a batch may have; the server refuses longer ones with {@link #bodyTooLarge()} before they get here. */
@@ -69,7 +71,7 @@ final class FeaturesHandler implements Endpoint {
 
     ApiAnswer bodyTooLarge() {
         return ApiAnswer.error(413, "the request body is over " + maxBodyBytes + " bytes; a batch holds at most "
-                + router.settings().batchMaxIds() + " ids of at most " + EntityIds.MAX_LENGTH + " characters");
+                + router.settings().batchMaxIds() + " ids of at most " + maxIdLength + " characters");
     }
 
     @Override

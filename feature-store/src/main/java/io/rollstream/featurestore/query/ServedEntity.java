@@ -5,6 +5,7 @@ import io.rollstream.featurestore.answers.AnswerCache;
 import io.rollstream.featurestore.answers.AnswerTemplate;
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
+import io.rollstream.schemas.contract.EventLimits;
 
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ import java.util.Objects;
  * the instance keeps none). Built once at start; shared by every request.
  */
 public record ServedEntity(String name, String storeName, FeatureEngine engine, FeatureNames names,
-                           AnswerCache<AnswerTemplate> answers) {
+                           AnswerCache<AnswerTemplate> answers, int maxIdLength) {
 
     public ServedEntity {
         Objects.requireNonNull(name, "name");
@@ -23,13 +24,16 @@ public record ServedEntity(String name, String storeName, FeatureEngine engine, 
         Objects.requireNonNull(names, "names");
     }
 
-    /** An entity whose answers are not kept. */
+    /** An entity whose answers are not kept, with the contract's default event limits. */
     public static ServedEntity of(final FeatureSet set, final String storeName) {
-        return of(set, storeName, null);
+        return of(set, storeName, null, EventLimits.defaults());
     }
 
-    public static ServedEntity of(final FeatureSet set, final String storeName, final AnswerCache<AnswerTemplate> answers) {
-        return new ServedEntity(set.entity(), storeName, new FeatureEngine(set), FeatureNames.of(set), answers);
+    /** @param limits the event limits the ingest runs with: they decide how long an id of this entity can be */
+    public static ServedEntity of(final FeatureSet set, final String storeName, final AnswerCache<AnswerTemplate> answers,
+                                  final EventLimits limits) {
+        return new ServedEntity(set.entity(), storeName, new FeatureEngine(set), FeatureNames.of(set), answers,
+                EntityIds.maxLength(set.entityDefinition(), limits));
     }
 
     /**
@@ -40,7 +44,7 @@ public record ServedEntity(String name, String storeName, FeatureEngine engine, 
      * @throws FeatureQueryException 400 saying what is wrong
      */
     public String requireWellFormed(final String id) {
-        EntityIds.requireValid(id);
+        EntityIds.requireValid(id, maxIdLength);
         return storeKey(id);
     }
 

@@ -383,6 +383,23 @@ public final class EntityStateCodec {
     }
 
     /**
+     * The newest event time the entity of this head has seen, read without decoding it: what an idle
+     * entity is judged by, for every entity of a store in turn.
+     */
+    public static long newestEventTime(final byte[] head) {
+        final int at = 1 + Integer.BYTES;
+        if (head.length < at + Long.BYTES) {
+            throw new IllegalStateException("an entity head of " + head.length + " bytes is too short to hold its "
+                    + "newest event time; the store was written by something else: rebuild it from the events topic");
+        }
+        long time = 0;
+        for (int i = at; i < at + Long.BYTES; i++) {
+            time = time << 8 | (head[i] & 0xFF);
+        }
+        return time;
+    }
+
+    /**
      * Rebuilds an entity from its head and the tiles stored alone under its key (in layout, then
      * start order, as a key range returns them); stored tiles the head does not name are ignored.
      *

@@ -298,6 +298,33 @@ class EntityStateCodecTest {
         assertThat(new EntityStateCodec(user, 128, 1 << 20).maxRecordBytes(Duration.ZERO)).isGreaterThan(1 << 20);
     }
 
+    @Test
+    void shouldReadTheNewestEventTimeFromAHeadWithoutDecodingIt() {
+        final Random random = new Random(3);
+        final EntityState live = engine.newState();
+        final long newest = START.toEpochMilli() + 86_400_000L;
+        engine.fold(live, event(random, newest));
+        engine.fold(live, event(random, newest - 3_600_000L));
+        final byte[][] head = new byte[1][];
+        new EntityStateCodec(user).writeChanges(live, new EntityStateCodec.Records() {
+            @Override
+            public void tile(final int layout, final long tileStart, final byte[] image) {
+            }
+
+            @Override
+            public void head(final byte[] bytes) {
+                head[0] = bytes;
+            }
+
+            @Override
+            public void tileDeleted(final int layout, final long tileStart) {
+            }
+        });
+        assertThat(EntityStateCodec.newestEventTime(head[0])).as("the newest, not the last folded").isEqualTo(newest);
+        assertThatThrownBy(() -> EntityStateCodec.newestEventTime(new byte[6]))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("rebuild");
+    }
+
     /** Folds events a random step apart (up to {@code maxStepMs}) from START on; returns the last event time. */
     private long foldInOrder(final EntityState live, final Random random, final int events, final int maxStepMs) {
         long time = START.toEpochMilli();

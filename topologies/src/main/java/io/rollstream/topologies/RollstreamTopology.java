@@ -270,7 +270,7 @@ public final class RollstreamTopology {
         final Duration eventsAhead = new ClockSkew(settings.maxFutureSkew()).eventsAheadOfReaders();
         requireBoundedRecords(set, eventsAhead);
         topology.addProcessor(processor, settings.recordFault().around(set.entity(), new EntityFeaturesProcessorSupplier(
-                new FeatureEngine(set, eventsAhead), store)), parent);
+                new FeatureEngine(set, eventsAhead), store, settings.catalog().idleExpiry())), parent);
         topology.addStateStore(new EntityStateStoreBuilder(store, set, settings.cachedEntitiesPerStore(),
                 Objects.requireNonNull(settings.writeListeners().apply(store), "no write listener for " + store)), processor);
     }

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,7 +46,8 @@ public final class FeaturesFile {
 
     static final Duration MIN_WINDOW = Duration.ofMinutes(1);
     static final Duration MAX_WINDOW = Duration.ofDays(30);
-    private static final Set<String> TOP_KEYS = Set.of("entities", "allowed_lateness", "dedupe_horizon", "features", "derived");
+    private static final Set<String> TOP_KEYS = Set.of("entities", "allowed_lateness", "dedupe_horizon", "idle_expiry",
+            "features", "derived");
     private static final Set<String> FEATURE_KEYS = Set.of("name", "entity", "event_types", "field", "aggregation",
             "windows", "version");
     private static final Set<String> DERIVED_KEYS = Set.of("name", "entity", "ratio", "seconds_since");
@@ -107,6 +109,7 @@ public final class FeaturesFile {
         final Map<String, EntityDefinition> entities = entities(root.path("entities"));
         final Duration lateness = root.has("allowed_lateness") ? duration("allowed_lateness", root.get("allowed_lateness")) : null;
         final Duration dedupeHorizon = root.has("dedupe_horizon") ? duration("dedupe_horizon", root.get("dedupe_horizon")) : null;
+        final Duration idleExpiry = root.has("idle_expiry") ? idleExpiry(root.get("idle_expiry")) : null;
         final Map<String, List<FeatureDefinition>> features = new LinkedHashMap<>();
         final JsonNode featureNodes = root.path("features");
         if (!featureNodes.isArray() || featureNodes.isEmpty()) {
@@ -145,7 +148,13 @@ public final class FeaturesFile {
         final Duration effectiveLateness = sets.stream().map(FeatureSet::allowedLateness).max(Duration::compareTo)
                 .orElse(Duration.ZERO);
         final Duration dedupe = dedupeHorizon != null ? dedupeHorizon : FeatureCatalog.defaultDedupeHorizon(effectiveLateness);
-        return new FeatureCatalog(sets, effectiveLateness, dedupe, FeatureCatalog.fingerprintOf(sets));
+        // Checked by the catalog against the windows and lateness, so only once the features are known.
+        try {
+            return new FeatureCatalog(sets, effectiveLateness, dedupe, idleExpiry != null ? Optional.of(idleExpiry)
+                    : FeatureCatalog.defaultIdleExpiry(sets, effectiveLateness), FeatureCatalog.fingerprintOf(sets));
+        } catch (final IllegalArgumentException e) {
+            throw new FeaturesFileException(source, List.of("'idle_expiry': " + e.getMessage()));
+        }
     }
 
     private Map<String, EntityDefinition> entities(final JsonNode node) {
@@ -422,6 +431,21 @@ public final class FeaturesFile {
         } catch (final IllegalArgumentException e) {
             problems.add("'" + key + "': " + e.getMessage());
             return Duration.ZERO;
+        }
+    }
+
+    /** A positive duration; whether it is long enough for the windows and lateness is the catalog's to say. */
+    private Duration idleExpiry(final JsonNode node) {
+        try {
+            final Duration expiry = Durations.parse(node.asText());
+            if (!expiry.isPositive()) {
+                problems.add("'idle_expiry': " + node.asText() + " is not positive; give how long an entity may go "
+                        + "without events before its state is removed, e.g. 45d, or leave the key out for the default");
+            }
+            return expiry;
+        } catch (final IllegalArgumentException e) {
+            problems.add("'idle_expiry': " + e.getMessage());
+            return null;
         }
     }
 

@@ -5,12 +5,24 @@ import io.rollstream.engine.FeatureSet;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FeaturesFileTest {
+
+    private static final String WINDOWS_1H_24H_AND_LIFETIME = """
+            features:
+              - name: views
+                aggregation: count
+                windows: [1h, 24h]
+              - name: first_seen
+                field: event_time
+                aggregation: first
+                windows: [lifetime]
+            """;
 
     @Test
     void shouldShipADefaultSetOfAtLeastFortyFeaturesOverUserItemAndUserCategory() {
@@ -189,6 +201,81 @@ class FeaturesFileTest {
                 .hasMessageContaining("features[1] 'clicks': 'event_types' lists no event type")
                 .hasMessageContaining("features[2] 'carts': 'version': 'two' is not a whole number")
                 .hasMessageContaining("features[3] 'buys': 'version': '2.9' is not a whole number");
+    }
+
+    @Test
+    void shouldExpireIdleEntitiesAfterTheLongestWindowPlusTheAllowedLatenessByDefault() {
+        assertThat(FeaturesFile.loadDefault().idleExpiry()).as("30d windows, 30d lateness").hasValue(Duration.ofDays(60));
+        assertThat(FeaturesFile.parse(WINDOWS_1H_24H_AND_LIFETIME, "a").idleExpiry()).hasValue(Duration.ofHours(48));
+        assertThat(FeaturesFile.parse("allowed_lateness: 2h\n" + WINDOWS_1H_24H_AND_LIFETIME, "b").idleExpiry())
+                .hasValue(Duration.ofHours(26));
+        assertThat(FeatureCatalog.of(FeaturesFile.parse(WINDOWS_1H_24H_AND_LIFETIME, "c").entities()).idleExpiry())
+                .as("a catalog built in code gets the same default").hasValue(Duration.ofHours(48));
+    }
+
+    @Test
+    void shouldNotExpireEntitiesByDefaultWhenThereIsNoWindowOrNoLatenessLimit() {
+        final String lifetimeOnly = """
+                features:
+                  - name: views
+                    aggregation: count
+                    windows: [lifetime]
+                """;
+        assertThat(FeaturesFile.parse(lifetimeOnly, "a").idleExpiry()).as("nothing but lifetime features").isEmpty();
+        assertThat(FeaturesFile.parse("allowed_lateness: 1d\n" + lifetimeOnly, "b").idleExpiry()).isEmpty();
+        assertThat(FeaturesFile.parse(WINDOWS_1H_24H_AND_LIFETIME + """
+                  - name: item_views
+                    entity: item
+                    aggregation: count
+                    windows: [lifetime]
+                """, "c").idleExpiry()).as("an entity of lifetime features only admits events of any age").isEmpty();
+        assertThat(FeaturesFile.parse("allowed_lateness: 1d\nidle_expiry: 400d\n" + lifetimeOnly, "d").idleExpiry())
+                .as("unless the file says").hasValue(Duration.ofDays(400));
+    }
+
+    @Test
+    void shouldReadAnIdleExpiryFromTheLongestWindowAndTheLatenessOn() {
+        assertThat(FeaturesFile.parse("idle_expiry: 45d\n" + WINDOWS_1H_24H_AND_LIFETIME, "a").idleExpiry())
+                .hasValue(Duration.ofDays(45));
+        assertThat(FeaturesFile.parse("idle_expiry: PT24H\n" + WINDOWS_1H_24H_AND_LIFETIME, "b").idleExpiry())
+                .as("exactly the longest window, which is also the default lateness").hasValue(Duration.ofHours(24));
+        assertThat(FeaturesFile.parse("allowed_lateness: 3d\nidle_expiry: 3d\n" + WINDOWS_1H_24H_AND_LIFETIME, "c")
+                .idleExpiry()).hasValue(Duration.ofDays(3));
+    }
+
+    @Test
+    void shouldRefuseAnIdleExpiryThatIsNotAPositiveDuration() {
+        assertThatThrownBy(() -> FeaturesFile.parse("idle_expiry: 0s\n" + WINDOWS_1H_24H_AND_LIFETIME, "zero.yaml"))
+                .hasMessageContaining("'idle_expiry': 0s is not positive").hasMessageContaining("e.g. 45d");
+        assertThatThrownBy(() -> FeaturesFile.parse("idle_expiry: -PT1H\n" + WINDOWS_1H_24H_AND_LIFETIME
+                        + "    windws: [1h]\n", "negative.yaml"))
+                .as("reported with the file's other problems")
+                .isInstanceOfSatisfying(FeaturesFileException.class, e -> assertThat(e.problems()).hasSize(2))
+                .hasMessageContaining("'idle_expiry': -PT1H is not positive")
+                .hasMessageContaining("unknown key 'windws'");
+        assertThatThrownBy(() -> FeaturesFile.parse("idle_expiry: a month\n" + WINDOWS_1H_24H_AND_LIFETIME, "text.yaml"))
+                .hasMessageContaining("'idle_expiry': 'a month' is not a duration");
+    }
+
+    @Test
+    void shouldRefuseAnIdleExpiryShorterThanTheLongestWindowOrTheAllowedLateness() {
+        assertThatThrownBy(() -> FeaturesFile.parse("idle_expiry: 12h\n" + WINDOWS_1H_24H_AND_LIFETIME, "short.yaml"))
+                .hasMessageContaining("short.yaml")
+                .hasMessageContaining("'idle_expiry': 12h is shorter than the longest window, 24h")
+                .hasMessageContaining("give at least 24h, or leave the key out for 2d");
+        assertThatThrownBy(() -> FeaturesFile.parse("allowed_lateness: 3d\nidle_expiry: 2d\n"
+                + WINDOWS_1H_24H_AND_LIFETIME, "late.yaml"))
+                .hasMessageContaining("'idle_expiry': 2d is shorter than the allowed lateness, 3d")
+                .hasMessageContaining("give at least 3d, or lower allowed_lateness");
+        assertThatThrownBy(() -> FeaturesFile.parse("""
+                idle_expiry: 90d
+                features:
+                  - name: views
+                    aggregation: count
+                    windows: [lifetime]
+                """, "unlimited.yaml"))
+                .hasMessageContaining("'idle_expiry': entities cannot expire while the allowed lateness is unlimited")
+                .hasMessageContaining("set allowed_lateness to at most 90d");
     }
 
     @Test

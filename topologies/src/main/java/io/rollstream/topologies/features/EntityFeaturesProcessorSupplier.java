@@ -10,20 +10,28 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Folds each admitted event into the tiles of its entity (the user, the item, the user in the
  * event's category, ...) in that entity's state store. Events without the entity's key fields, or
  * of a type none of its features looks at, do not concern it and are skipped before its state is
- * even loaded.
+ * even loaded. With an idle expiry, entities that go without events for that long are removed
+ * ({@link IdleEntityExpiry}).
  */
 public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<Object, ValidEvent, Void, Void> {
 
     private final FeatureEngine engine;
     private final String storeName;
+    private final Optional<Duration> idleExpiry;
 
-    public EntityFeaturesProcessorSupplier(final FeatureEngine engine, final String storeName) {
+    /** @param idleExpiry how long an entity may go without events before it is removed; empty: kept forever */
+    public EntityFeaturesProcessorSupplier(final FeatureEngine engine, final String storeName,
+                                           final Optional<Duration> idleExpiry) {
         this.engine = engine;
         this.storeName = storeName;
+        this.idleExpiry = idleExpiry;
     }
 
     @Override
@@ -35,10 +43,16 @@ public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<
 
         private final EntityDefinition entity = engine.featureSet().entityDefinition();
         private KeyValueStore<String, EntityState> store;
+        private ProcessorContext<Void, Void> context;
+        /** Null when entities never expire. */
+        private IdleEntityExpiry expiry;
 
         @Override
         public void init(final ProcessorContext<Void, Void> context) {
+            this.context = context;
             this.store = context.getStateStore(storeName);
+            this.expiry = idleExpiry.map(idle -> IdleEntityExpiry.start(context, storeName, idle,
+                    engine.featureSet().entity() + "-features")).orElse(null);
         }
 
         @Override
@@ -48,6 +62,10 @@ public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<
                 return;
             }
             EntityState state = store.get(key);
+            // Idle, but not swept yet: it starts over as it would have after the sweep.
+            if (state != null && expiry != null && expiry.expiresOnEvent(state, context.currentStreamTimeMs())) {
+                state = null;
+            }
             if (state == null) {
                 state = engine.newState();
             }

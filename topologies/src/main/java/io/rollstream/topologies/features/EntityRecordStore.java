@@ -78,6 +78,33 @@ final class EntityRecordStore {
         return new Entities(lower == null && upper == null ? records.all() : records.range(lower, upper));
     }
 
+    /**
+     * What one stretch of a sweep for idle entities found: the entities whose head says they are
+     * idle, and the record key the next stretch starts from (null: the first record again).
+     */
+    record IdleScan(List<String> idle, Bytes next) {
+    }
+
+    /**
+     * Reads up to {@code maxRecords} records from {@code from} on (null: from the first) and lists
+     * the entities whose newest event time is before {@code cutoff}, as their heads say: read from
+     * a head's first bytes, never decoded, and tile records passed over. What storage holds may be
+     * older than what the stream thread's cache does; that is the caller's to weigh.
+     */
+    IdleScan scanIdle(final Bytes from, final int maxRecords, final long cutoff) {
+        final List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> range = from == null ? records.all() : records.range(from, null)) {
+            for (int visited = 0; visited < maxRecords && range.hasNext(); visited++) {
+                final KeyValue<Bytes, byte[]> record = range.next();
+                final EntityStoreKeys.Parsed key = EntityStoreKeys.parse(record.key.get());
+                if (key.isHead() && EntityStateCodec.newestEventTime(record.value) < cutoff) {
+                    idle.add(key.entity());
+                }
+            }
+            return new IdleScan(idle, range.hasNext() ? range.peekNextKey() : null);
+        }
+    }
+
     /** Collects the records of changed entities; {@link #write()} puts them all in one batch. */
     final class Batch implements EntityStateCodec.Records {
         private final List<KeyValue<Bytes, byte[]>> pending = new ArrayList<>();

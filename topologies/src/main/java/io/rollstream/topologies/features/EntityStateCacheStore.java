@@ -171,6 +171,60 @@ final class EntityStateCacheStore extends WrappedStateStore<KeyValueStore<Bytes,
         return previous;
     }
 
+    /**
+     * The entity store beneath the decorators Kafka Streams wraps a processor's stores in, for what
+     * the key-value interface cannot ask: {@link #scanIdle} and {@link #deleteIdle}.
+     */
+    static EntityStateCacheStore of(final StateStore store) {
+        StateStore inner = store;
+        while (!(inner instanceof EntityStateCacheStore) && inner instanceof WrappedStateStore<?, ?, ?> wrapper) {
+            inner = wrapper.wrapped();
+        }
+        if (inner instanceof EntityStateCacheStore entities) {
+            return entities;
+        }
+        throw new IllegalStateException("store " + store.name() + " is not an entity store; build it with "
+                + EntityStateStoreBuilder.class.getSimpleName());
+    }
+
+    /**
+     * Up to {@code maxRecords} records from {@code from} on, and the entities among them whose
+     * records say their newest event time is before {@code cutoff} (see {@link EntityRecordStore#scanIdle}).
+     * Records only: a cached entity may be newer; {@link #deleteIdle} judges it again.
+     */
+    EntityRecordStore.IdleScan scanIdle(final Bytes from, final int maxRecords, final long cutoff) {
+        return records.scanIdle(from, maxRecords, cutoff);
+    }
+
+    /**
+     * Deletes every record of each of {@code keys} whose newest event time is before {@code cutoff},
+     * and its cached object, in one batch; tombstones go to the changelog with it, so a restore does
+     * not bring it back.
+     *
+     * @return the keys deleted
+     */
+    List<String> deleteIdle(final List<String> keys, final long cutoff) {
+        final EntityRecordStore.Batch batch = records.newBatch();
+        final List<String> deleted = new ArrayList<>(keys.size());
+        for (final String key : keys) {
+            final Cached cached = cache.get(key);
+            if (cached != null) {
+                // Judged by the object, which may be newer than the records it is not written to
+                // yet. One kept here took an event since: that the lookup counts as a use is right.
+                if (cached.state != null && cached.state.newestEventTime() >= cutoff) {
+                    continue;
+                }
+                cache.remove(key);
+                cached.dirty = false;
+            }
+            batch.addDeletion(key);
+            deleted.add(key);
+        }
+        batch.write();
+        deleted.forEach(listener::written);
+        return deleted;
+    }
+
     /** Called by Kafka Streams before every commit: write what changed, then let the inner layers flush. */
     @Override
     public void flushCache() {

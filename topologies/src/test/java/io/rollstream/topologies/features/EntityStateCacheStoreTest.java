@@ -160,11 +160,7 @@ class EntityStateCacheStoreTest {
         final EntityStateCacheStore store = open(10);
         final Random random = new Random(2);
         final EntityState big = engine.newState();
-        long time = START;
-        for (int i = 0; i < 5_000; i++) {
-            time += random.nextInt(60_000);
-            engine.fold(big, event(random, "u", time));
-        }
+        final long time = foldMinuteApart(big, random, "u", 5_000);
         store.put("u", big);
         store.flushCache();
         assertThat(tileRecords()).isPositive();
@@ -204,6 +200,73 @@ class EntityStateCacheStoreTest {
         assertSameAnswers(onQueryThread(() -> here.get("u")), reference, time);
     }
 
+    @Test
+    void shouldJudgeACachedEntityByItsUnwrittenStateNotByItsRecords() throws Exception {
+        final EntityStateCacheStore store = open(10);
+        final Random random = new Random(8);
+        process(store, "fresh-again", event(random, "fresh-again", START));
+        process(store, "idle", event(random, "idle", START));
+        store.flushCache();
+        process(store, "fresh-again", event(random, "fresh-again", START + 3_600_000));
+        final long cutoff = START + 1_800_000;
+
+        final EntityRecordStore.IdleScan scan = store.scanIdle(null, 100, cutoff);
+        assertThat(scan.idle()).as("both idle by their records").containsExactlyInAnyOrder("fresh-again", "idle");
+        assertThat(store.deleteIdle(scan.idle(), cutoff)).as("its cached, unwritten event is newer")
+                .containsExactly("idle");
+        store.flushCache();
+
+        assertThat(onQueryThread(() -> store.get("idle"))).isNull();
+        assertThat(onQueryThread(() -> store.get("fresh-again").newestEventTime())).isEqualTo(START + 3_600_000);
+        assertThat(store.get("idle")).as("not in the cache either").isNull();
+    }
+
+    @Test
+    void shouldNotWriteBackAChangedEntityDeletedBeforeTheFlush() throws Exception {
+        final EntityStateCacheStore store = open(10);
+        final Random random = new Random(9);
+        process(store, "u", event(random, "u", START));
+        store.flushCache();
+        process(store, "u", event(random, "u", START + 1_000));
+
+        assertThat(store.deleteIdle(List.of("u"), START + 2_000)).as("idle even by its unwritten state")
+                .containsExactly("u");
+        store.flushCache();
+
+        assertThat(onQueryThread(() -> store.get("u"))).as("the dirty list did not bring it back").isNull();
+        assertThat(records.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldScanABoundedStretchOfRecordsAndResumeWhereItStopped() {
+        final EntityStateCacheStore store = open(1);
+        final Random random = new Random(10);
+        final EntityState big = engine.newState();
+        final long time = foldMinuteApart(big, random, "a-big", 5_000);
+        store.put("a-big", big);
+        for (int i = 0; i < 25; i++) {
+            process(store, "user-" + (10 + i), event(random, "user-" + (10 + i), START));
+        }
+        store.flushCache();
+        final long tiles = tileRecords();
+        assertThat(tiles).as("the big entity's head is followed by tiles of its own").isPositive();
+
+        final List<String> idle = new ArrayList<>();
+        Bytes from = null;
+        int stretches = 0;
+        do {
+            final EntityRecordStore.IdleScan scan = store.scanIdle(from, 10, time + 1);
+            idle.addAll(scan.idle());
+            from = scan.next();
+            stretches++;
+        } while (from != null);
+
+        assertThat(stretches).as("10 records a stretch").isEqualTo((int) ((26 + tiles + 9) / 10));
+        assertThat(idle).as("every head once, tiles passed over").hasSize(26).doesNotHaveDuplicates()
+                .contains("a-big", "user-10", "user-34");
+        assertThat(store.scanIdle(null, 1_000, START).idle()).as("none older than the cutoff").isEmpty();
+    }
+
     /** What the entity processor does with an event: load or create, fold, put back. */
     private void process(final EntityStateCacheStore store, final String key, final ClickEvent event) {
         EntityState state = store.get(key);
@@ -212,6 +275,16 @@ class EntityStateCacheStoreTest {
         }
         engine.fold(state, event);
         store.put(key, state);
+    }
+
+    /** Folds {@code events} events of {@code user} from START on, up to a minute apart, into {@code state}; returns the last time. */
+    private long foldMinuteApart(final EntityState state, final Random random, final String user, final int events) {
+        long time = START;
+        for (int i = 0; i < events; i++) {
+            time += random.nextInt(60_000);
+            engine.fold(state, event(random, user, time));
+        }
+        return time;
     }
 
     /** Folds {@code events} events of user "u" through the store, as the processor does, and into the reference. */

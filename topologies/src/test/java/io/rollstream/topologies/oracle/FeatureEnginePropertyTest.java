@@ -32,6 +32,43 @@ class FeatureEnginePropertyTest {
 
     private static final FeatureCatalog DEFAULT_CATALOG = FeaturesFile.loadDefault();
 
+    /**
+     * Short windows and the shortest idle expiry they allow, with lifetime features and recencies
+     * (what an expired entity loses), on entities keyed by the user and by another field: over a
+     * stream of days, entities keep going idle, being swept and starting over.
+     */
+    private static final FeatureCatalog EXPIRING_CATALOG = FeaturesFile.parse("""
+            allowed_lateness: 1h
+            idle_expiry: 1h
+            features:
+              - name: views
+                aggregation: count
+                windows: [5m, 1h, lifetime]
+              - name: first_seen
+                field: event_time
+                aggregation: first
+                windows: [lifetime]
+              - name: last_items
+                field: item_id
+                aggregation: {kind: last_k, k: 2}
+                windows: [lifetime]
+              - name: item_views
+                entity: item
+                aggregation: count
+                windows: [1h, lifetime]
+              - name: category_buyers
+                entity: user_category
+                event_types: [PURCHASE]
+                aggregation: count
+                windows: [lifetime]
+            derived:
+              - name: seconds_since_last_event
+                seconds_since: last_event
+              - name: seconds_since_item_event
+                entity: item
+                seconds_since: last_event
+            """, "expiring.yaml");
+
     @Property(tries = 40, shrinking = ShrinkingMode.OFF)
     void shouldAgreeWithTheOracleOnEveryDefaultFeature(@ForAll("defaultCatalogStreams") final Scenario scenario,
                                                        @ForAll("readOffsets") final List<Long> readOffsets) {
@@ -43,6 +80,12 @@ class FeatureEnginePropertyTest {
                                                                    @ForAll("readOffsets") final List<Long> readOffsets) {
         OracleCheck.assertAgrees("generated catalog vs oracle\n" + generated.catalog(), generated.catalog().catalog(),
                 generated.scenario().records(), readOffsets);
+    }
+
+    @Property(tries = 40, shrinking = ShrinkingMode.OFF)
+    void shouldAgreeWithTheOracleWhenIdleEntitiesExpireAndStartOver(@ForAll("expiringCatalogStreams") final Scenario scenario,
+                                                                    @ForAll("readOffsets") final List<Long> readOffsets) {
+        OracleCheck.assertAgrees("expiring catalog vs oracle", EXPIRING_CATALOG, scenario.records(), readOffsets);
     }
 
     /** A generated features file and a stream shaped by its lateness. */
@@ -145,6 +188,11 @@ class FeatureEnginePropertyTest {
     @Provide
     Arbitrary<Scenario> defaultCatalogStreams() {
         return ScenarioArbitraries.scenarios(DEFAULT_CATALOG.allowedLateness(), TopologyUnderTest.MAX_FUTURE_SKEW, 120);
+    }
+
+    @Provide
+    Arbitrary<Scenario> expiringCatalogStreams() {
+        return ScenarioArbitraries.scenarios(EXPIRING_CATALOG.allowedLateness(), TopologyUnderTest.MAX_FUTURE_SKEW, 120);
     }
 
     @Provide

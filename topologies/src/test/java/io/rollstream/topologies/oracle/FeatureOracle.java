@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -37,6 +38,12 @@ import java.util.TreeMap;
  *       looks at its event type (the entity's newest event time included). A feature with window W
  *       and tile width w read at T covers the events whose tile start lies between the tile start
  *       of T − W and that of T; a lifetime window covers all.</li>
+ *   <li>With an idle expiry E, an entity whose newest event time is more than E behind stream
+ *       time when an event for it arrives starts over from that event, as if it had never had one
+ *       before; an entity idle at the end may have been removed, or not yet. (A TopologyTestDriver
+ *       runs every topic in one task, so every entity here is judged by the stream time of the
+ *       records; deployed, an entity keyed by another field than the user is judged by that of
+ *       the partition its events are moved to.)</li>
  * </ul>
  * Reads are defined at instants no earlier than the newest event time offered.
  */
@@ -49,11 +56,16 @@ public final class FeatureOracle {
     public record Verdict(Published record, Outcome outcome, RejectReason reason) {
     }
 
+    /** An admitted event, and the stream time when it came. */
+    private record Admitted(ClickEvent event, long streamTime) {
+    }
+
     private final long maxFutureSkewMs;
     private final long latenessMs;
     private final long horizonMs;
+    private final Optional<Duration> idleExpiry;
     private final List<Verdict> verdicts = new ArrayList<>();
-    private final List<ClickEvent> admitted = new ArrayList<>();
+    private final List<Admitted> admitted = new ArrayList<>();
     private final Map<String, List<Long>> admittedTimesById = new HashMap<>();
     private long streamTime = Long.MIN_VALUE;
     private long newestEventTime = Long.MIN_VALUE;
@@ -62,6 +74,7 @@ public final class FeatureOracle {
         this.maxFutureSkewMs = maxFutureSkew.toMillis();
         this.latenessMs = catalog.allowedLateness().toMillis();
         this.horizonMs = catalog.dedupeHorizon().toMillis();
+        this.idleExpiry = catalog.idleExpiry();
     }
 
     public FeatureOracle offerAll(final List<Published> records) {
@@ -77,7 +90,7 @@ public final class FeatureOracle {
             newestEventTime = Math.max(newestEventTime, record.event().getEventTime().toEpochMilli());
         }
         if (verdict.outcome() == Outcome.ADMITTED) {
-            admitted.add(record.event());
+            admitted.add(new Admitted(record.event(), streamTime));
             admittedTimesById.computeIfAbsent(record.event().getEventId(), id -> new ArrayList<>())
                     .add(streamTime);
         }
@@ -130,18 +143,50 @@ public final class FeatureOracle {
         return newestEventTime;
     }
 
-    /** The admitted events of each key of an entity, keys sorted, events in admission order. */
+    /**
+     * The admitted events of each key of an entity since it last started over (see the idle
+     * expiry above), keys sorted, events in admission order.
+     */
     public Map<String, List<ClickEvent>> eventsByKey(final FeatureSet set) {
+        return eventsByKey(set, new int[1]);
+    }
+
+    /** How many times a key of the entity started over: expired, each, on the event that found it idle. */
+    public int restarts(final FeatureSet set) {
+        final int[] restarts = new int[1];
+        eventsByKey(set, restarts);
+        return restarts[0];
+    }
+
+    private Map<String, List<ClickEvent>> eventsByKey(final FeatureSet set, final int[] restarts) {
         final Set<EventType> lookedAt = EnumSet.noneOf(EventType.class);
         set.features().forEach(feature -> lookedAt.addAll(feature.eventTypes()));
         final Map<String, List<ClickEvent>> byKey = new TreeMap<>();
-        for (final ClickEvent event : admitted) {
+        for (final Admitted admission : admitted) {
+            final ClickEvent event = admission.event();
             final String key = set.entityDefinition().keyOf(event);
             if (key != null && lookedAt.contains(event.getEventType())) {
-                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(event);
+                final List<ClickEvent> events = byKey.computeIfAbsent(key, k -> new ArrayList<>());
+                if (!events.isEmpty() && isIdle(events, admission.streamTime())) {
+                    events.clear();
+                    restarts[0]++;
+                }
+                events.add(event);
             }
         }
         return byKey;
+    }
+
+    /**
+     * Whether a key with these events (as {@link #eventsByKey} lists them) is idle at the end of
+     * the stream, so that the pipeline may already have removed it.
+     */
+    public boolean isIdleAtEnd(final List<ClickEvent> keyEvents) {
+        return !keyEvents.isEmpty() && isIdle(keyEvents, streamTime);
+    }
+
+    private boolean isIdle(final List<ClickEvent> keyEvents, final long streamTime) {
+        return idleExpiry.isPresent() && newest(keyEvents) < streamTime - idleExpiry.get().toMillis();
     }
 
     /** Every feature (derived ones included) of one key at {@code asOf}, in declaration order. */

@@ -2,6 +2,7 @@ package io.rollstream.topologies.oracle;
 
 import io.rollstream.engine.FeatureDefinition;
 import io.rollstream.engine.FeatureSet;
+import io.rollstream.engine.Window;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.catalog.FeaturesFile;
 import io.rollstream.schemas.EventType;
@@ -10,17 +11,20 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A small random features file, parsed by {@link FeaturesFile} like a user's: random entities
  * (user, item, user_category and a composite {@code device_country} keyed by fields other than
  * the user), event filters, fields, every aggregation kind with random parameters, windows from
- * one minute to 30 days and lifetime, derived ratios and recencies, and sometimes an explicit
- * allowed lateness. Its {@code toString} is the YAML, so a counterexample shows the file.
+ * one minute to 30 days and lifetime, derived ratios and recencies, sometimes an explicit
+ * allowed lateness, and half the time the shortest idle expiry allowed. Its {@code toString} is
+ * the YAML, so a counterexample shows the file.
  */
 public record GeneratedCatalog(String yaml, FeatureCatalog catalog) {
 
@@ -38,11 +42,16 @@ public record GeneratedCatalog(String yaml, FeatureCatalog catalog) {
                 Tuple.of(4, Arbitraries.just("")),
                 Tuple.of(1, Arbitraries.of("10m", "2h", "3d", "45d")));
         return Combinators.combine(features, lateness, Arbitraries.integers().between(0, 1000),
-                Arbitraries.integers().between(0, 1000)).as(GeneratedCatalog::of);
+                Arbitraries.integers().between(0, 1000), Arbitraries.of(true, false)).as(GeneratedCatalog::of);
     }
 
+    /**
+     * @param shortestExpiry whether to declare the shortest idle expiry the file allows (the longest
+     *                       window or the lateness, whichever is longer), so that entities expire
+     *                       within a stream's days; else the default, which is twice as long
+     */
     private static GeneratedCatalog of(final List<Declared> declared, final String lateness, final int ratioPick,
-                                       final int sincePick) {
+                                       final int sincePick, final boolean shortestExpiry) {
         final StringBuilder yaml = new StringBuilder("entities:\n  device_country: [device, country]\n");
         if (!lateness.isEmpty()) {
             yaml.append("allowed_lateness: ").append(lateness).append('\n');
@@ -64,7 +73,23 @@ public record GeneratedCatalog(String yaml, FeatureCatalog catalog) {
         }
         final FeatureCatalog withoutDerived = FeaturesFile.parse(yaml.toString(), "generated");
         yaml.append(derived(withoutDerived, ratioPick, sincePick));
+        if (shortestExpiry) {
+            shortestIdleExpiry(withoutDerived).ifPresent(expiry -> yaml.append("idle_expiry: ")
+                    .append(expiry.toSeconds()).append("s\n"));
+        }
         return new GeneratedCatalog(yaml.toString(), FeaturesFile.parse(yaml.toString(), "generated"));
+    }
+
+    /** The longest window or the allowed lateness, whichever is longer; empty when entities cannot expire. */
+    private static Optional<Duration> shortestIdleExpiry(final FeatureCatalog catalog) {
+        final Optional<Duration> longestWindow = catalog.entities().stream().flatMap(set -> set.features().stream())
+                .map(FeatureDefinition::window).filter(window -> !window.isLifetime()).map(Window::length)
+                .max(Duration::compareTo);
+        if (longestWindow.isEmpty() || catalog.allowedLateness().compareTo(Window.LIFETIME.length()) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(longestWindow.get().compareTo(catalog.allowedLateness()) >= 0 ? longestWindow.get()
+                : catalog.allowedLateness());
     }
 
     /** A ratio of two numeric features and a recency, on entities that have them. */

@@ -8,6 +8,7 @@ import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.catalog.FeatureCatalog;
 import io.rollstream.engine.field.EventField;
 import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.schemas.EventType;
 import io.rollstream.topologies.admission.AdmissionProcessorSupplier;
 import io.rollstream.topologies.admission.SeenEventIdsStoreBuilder;
@@ -23,7 +24,6 @@ import io.rollstream.schemas.contract.EventLimits;
 import io.rollstream.topologies.ingest.OwnerPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -88,7 +88,7 @@ public final class RollstreamTopology {
      * @param recordFault            for tests: what makes an entity processor throw ({@link RecordFault#NONE} by default)
      */
     public record Settings(FeatureCatalog catalog, Duration maxFutureSkew, int eventPartitions,
-                           Supplier<Deserializer<ClickEvent>> eventDeserializers, int cachedEntitiesPerStore,
+                           Supplier<ConfluentAvroDeserializer<ClickEvent>> eventDeserializers, int cachedEntitiesPerStore,
                            Function<String, EntityWriteListener> writeListeners, EventLimits eventLimits,
                            RecordFault recordFault) {
         public Settings {
@@ -104,20 +104,20 @@ public final class RollstreamTopology {
         }
 
         public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
-                        final Supplier<Deserializer<ClickEvent>> eventDeserializers, final int cachedEntitiesPerStore,
+                        final Supplier<ConfluentAvroDeserializer<ClickEvent>> eventDeserializers, final int cachedEntitiesPerStore,
                         final Function<String, EntityWriteListener> writeListeners, final EventLimits eventLimits) {
             this(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore, writeListeners,
                     eventLimits, RecordFault.NONE);
         }
 
         public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
-                        final Supplier<Deserializer<ClickEvent>> eventDeserializers) {
+                        final Supplier<ConfluentAvroDeserializer<ClickEvent>> eventDeserializers) {
             this(catalog, maxFutureSkew, eventPartitions, eventDeserializers,
                     EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES);
         }
 
         public Settings(final FeatureCatalog catalog, final Duration maxFutureSkew, final int eventPartitions,
-                        final Supplier<Deserializer<ClickEvent>> eventDeserializers, final int cachedEntitiesPerStore) {
+                        final Supplier<ConfluentAvroDeserializer<ClickEvent>> eventDeserializers, final int cachedEntitiesPerStore) {
             this(catalog, maxFutureSkew, eventPartitions, eventDeserializers, cachedEntitiesPerStore,
                     store -> EntityWriteListener.NONE, EventLimits.defaults());
         }

@@ -41,10 +41,20 @@ class HostileInputTopologyTest {
 
         final TestRecord<byte[], byte[]> dead = harness.deadLetters.readRecord();
         assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(RejectReason.OVERSIZED.name());
-        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).startsWith("category has 600000 characters, over the limit of "
-                + EventLimits.DEFAULT_MAX_TEXT_CHARS + " (" + EventLimits.MAX_TEXT_CHARS_CONFIG + ")").contains("field category");
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("over the limit of " + EventLimits.DEFAULT_MAX_EVENT_BYTES
+                + " (" + EventLimits.MAX_EVENT_BYTES_CONFIG + "), most of them in category (6000").contains("(field category)");
         assertThat(harness.read("alice", NOON).get("page_view_count_1h")).isEqualTo(1L);
         assertThat(harness.read("mallory", NOON).get("product_view_count_1h")).isEqualTo(0L);
+    }
+
+    @Test
+    void shouldDeadLetterAFieldPastItsLimitInAnEventOfAllowedSizeNamingFieldAndLimit() {
+        harness.send(harness.event("mallory", EventType.PRODUCT_VIEW, NOON).setItemId("i")
+                .setCategory("c".repeat(EventLimits.DEFAULT_MAX_TEXT_CHARS + 1)).build(), NOON);
+
+        assertThat(header(harness.deadLetters.readRecord(), DeadLetterHeaders.MESSAGE)).startsWith("category has "
+                + (EventLimits.DEFAULT_MAX_TEXT_CHARS + 1) + " characters, over the limit of "
+                + EventLimits.DEFAULT_MAX_TEXT_CHARS + " (" + EventLimits.MAX_TEXT_CHARS_CONFIG + ")").contains("field category");
     }
 
     @Test
@@ -58,7 +68,7 @@ class HostileInputTopologyTest {
         final TestRecord<byte[], byte[]> dead = harness.deadLetters.readRecord();
         assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(RejectReason.OVERSIZED.name());
         assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("over the limit of " + EventLimits.DEFAULT_MAX_EVENT_BYTES)
-                .contains("field event");
+                .contains("most of them in properties").contains("(field properties)");
     }
 
     @Test
@@ -79,13 +89,32 @@ class HostileInputTopologyTest {
     }
 
     @Test
+    void shouldCountEveryHeaderEvenOneWithNoBytesAgainstTheLimit() {
+        final byte[] valid = harness.serializer.serialize("clickstream.events", harness.event("alice", EventType.CLICK, NOON).build());
+        final RecordHeaders empty = new RecordHeaders();
+        // Past the ingest's limit and past what a dead letter keeps of a record's own headers.
+        for (int i = 0; i <= DeadLetter.MAX_ORIGINAL_HEADER_BYTES / EventLimits.HEADER_OVERHEAD_BYTES; i++) {
+            empty.add("", null);
+        }
+        harness.events.pipeInput(new TestRecord<>("alice", valid, empty, NOON));
+
+        final TestRecord<byte[], byte[]> dead = harness.deadLetters.readRecord();
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(RejectReason.OVERSIZED.name());
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("(field headers)");
+        assertThat(header(dead, DeadLetterHeaders.HEADERS_DROPPED)).isEqualTo(Integer.toString(empty.toArray().length));
+        assertThat(dead.getHeaders().toArray()).as("none of the record's own headers is kept")
+                .allSatisfy(h -> assertThat(h.key()).startsWith(DeadLetterHeaders.PREFIX));
+    }
+
+    @Test
     void shouldKeepADeadLetterWithinItsBoundWhateverTheRecordCarried() {
         final byte[] huge = new byte[900_000];
         Arrays.fill(huge, (byte) '{');
         harness.events.pipeInput("alice", huge, NOON);
 
         final TestRecord<byte[], byte[]> dead = harness.deadLetters.readRecord();
-        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(RejectReason.MALFORMED.name());
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(RejectReason.OVERSIZED.name());
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("(field event)");
         assertThat(dead.value()).hasSize(DeadLetter.MAX_VALUE_BYTES);
         assertThat(header(dead, DeadLetterHeaders.VALUE_TRUNCATED_FROM)).isEqualTo("900000");
         assertThat(Arrays.equals(dead.value(), Arrays.copyOf(huge, DeadLetter.MAX_VALUE_BYTES))).isTrue();

@@ -6,6 +6,9 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
+import org.apache.kafka.common.header.Header;
+
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +26,9 @@ import java.util.Set;
  * @param maxIdChars            {@value #MAX_ID_CHARS_CONFIG}: event_id, user_id, session_id, item_id
  *                              (read back at {@code /v1/features/{entity}/{id}})
  * @param maxUrlChars           {@value #MAX_URL_CHARS_CONFIG}: page_url, referrer
- * @param maxTextChars          {@value #MAX_TEXT_CHARS_CONFIG}: every other string field (category,
- *                              search_query, device, country, and any field a newer schema adds)
+ * @param maxTextChars          {@value #MAX_TEXT_CHARS_CONFIG}: every other string field of
+ *                              ClickEvent (category, search_query, device, country); a field only a
+ *                              newer writer has is bounded by {@link #maxEventBytes}, as the reader skips it
  * @param maxPropertyEntries    {@value #MAX_PROPERTY_ENTRIES_CONFIG}: entries of {@code properties}
  * @param maxPropertyKeyChars   {@value #MAX_PROPERTY_KEY_CHARS_CONFIG}: each key of {@code properties}
  * @param maxPropertyValueChars {@value #MAX_PROPERTY_VALUE_CHARS_CONFIG}: each value of {@code properties}
@@ -66,6 +70,13 @@ public record EventLimits(int maxIdChars, int maxUrlChars, int maxTextChars, int
      */
     public static final int CEILING_BYTES = 256 * 1024;
 
+    /**
+     * What a header costs beyond its key and value, counted against {@link #maxRecordHeaderBytes}:
+     * Kafka writes two lengths a header, and a header with an empty key and no value is not free;
+     * without it, a record could carry a million of them inside the limit.
+     */
+    public static final int HEADER_OVERHEAD_BYTES = 8;
+
     /** The fields whose limit is {@link #maxIdChars}: entity keys and the event id. */
     public static final Set<String> ID_FIELDS = Set.of("event_id", "user_id", "session_id", "item_id");
     /** The fields whose limit is {@link #maxUrlChars}. */
@@ -83,6 +94,12 @@ public record EventLimits(int maxIdChars, int maxUrlChars, int maxTextChars, int
         atLeast(MAX_EVENT_BYTES_CONFIG, maxEventBytes, 64);
         atLeast(MAX_RECORD_KEY_BYTES_CONFIG, maxRecordKeyBytes, 1);
         atLeast(MAX_RECORD_HEADER_BYTES_CONFIG, maxRecordHeaderBytes, 0);
+        // A user id at its limit is the record's key: it must fit the key limit, at 3 bytes a character of UTF-8.
+        if ((long) maxRecordKeyBytes < 3L * maxIdChars) {
+            throw new IllegalArgumentException(MAX_RECORD_KEY_BYTES_CONFIG + " (" + maxRecordKeyBytes + ") must be at least "
+                    + "3 bytes per character of " + MAX_ID_CHARS_CONFIG + " (" + maxIdChars + "): a user id at its limit is "
+                    + "the record's key; raise it to " + 3L * maxIdChars);
+        }
     }
 
     /** The documented defaults. */
@@ -145,6 +162,21 @@ public record EventLimits(int maxIdChars, int maxUrlChars, int maxTextChars, int
     /** Every limit's setting. */
     public static Set<String> names() {
         return DEFINITION.names();
+    }
+
+    /** What {@code header} counts against {@link #maxRecordHeaderBytes}: its key's UTF-8, its value, and the overhead. */
+    public static long headerBytes(final Header header) {
+        return HEADER_OVERHEAD_BYTES + header.key().getBytes(StandardCharsets.UTF_8).length
+                + (header.value() == null ? 0 : header.value().length);
+    }
+
+    /** What a record's headers count against {@link #maxRecordHeaderBytes}. */
+    public static long headerBytes(final Iterable<Header> headers) {
+        long bytes = 0;
+        for (final Header header : headers) {
+            bytes += headerBytes(header);
+        }
+        return bytes;
     }
 
     /** The longest value the string field {@code field} may have, in characters. */

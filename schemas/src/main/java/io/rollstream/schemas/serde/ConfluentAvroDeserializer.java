@@ -5,6 +5,7 @@ import io.rollstream.schemas.registry.SchemaRegistryClients;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
@@ -144,6 +145,27 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
                     + "registered). Dead-letter it.");
         }
         return value;
+    }
+
+    /**
+     * The top-level field taking the most bytes of {@code data}, as {@code "category (600003 bytes)"},
+     * found without decoding it: for naming what makes a record too large to decode at all.
+     *
+     * @return empty when the record is not Confluent-wire Avro of a known schema, or does not hold
+     *     what it declares
+     * @throws io.rollstream.schemas.registry.SchemaRegistryUnavailableException when the registry did not answer
+     */
+    public Optional<String> largestField(String topic, byte[] data) {
+        final int writerId;
+        final WriterReader<T> writer;
+        try {
+            writerId = ConfluentWireFormat.schemaId(data);
+            writer = readerFor(writerId, topic);
+        } catch (MalformedRecordException | io.rollstream.schemas.registry.SchemaNotFoundException e) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(writer.check().largestField(data, ConfluentWireFormat.HEADER_SIZE,
+                data.length - ConfluentWireFormat.HEADER_SIZE));
     }
 
     @Override

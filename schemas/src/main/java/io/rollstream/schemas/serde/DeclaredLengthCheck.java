@@ -11,7 +11,8 @@ import java.util.Map;
  * Walks Avro binary with its writer schema before Avro decodes it, and refuses a record that
  * declares more than its own bytes can hold: a string or bytes length past the bytes left, a block
  * of array or map items that could not fit in them even at the smallest encoding of an item, a union
- * branch or enum symbol that does not exist, nesting deeper than {@value #MAX_DEPTH}.
+ * branch or enum symbol that does not exist, more array and map items in all than the record has
+ * bytes, nesting deeper than {@value #MAX_DEPTH}. The walk is linear in the record's length.
  *
  * <p>Why: Avro allocates what a record declares before it reads it. An 81-byte record declaring a
  * 2 GB string made the process allocate 2 GB before finding the bytes missing, and a map declaring
@@ -51,6 +52,33 @@ final class DeclaredLengthCheck {
         } catch (final Refused refused) {
             return refused.getMessage() + (refused.path.isEmpty() ? "" : " at " + String.join(".", refused.path.reversed()));
         }
+    }
+
+    /**
+     * The top-level field that takes the most of {@code data[offset, offset + length)}, as
+     * {@code "category (600003 bytes)"}, found without decoding: what an oversized record's dead
+     * letter names. Null when the record does not hold what it declares, or the schema is not a record.
+     */
+    String largestField(final byte[] data, final int offset, final int length) {
+        if (writer.getType() != Schema.Type.RECORD) {
+            return null;
+        }
+        final Cursor cursor = new Cursor(data, offset, offset + length);
+        String largest = null;
+        int largestBytes = -1;
+        try {
+            for (final Schema.Field field : writer.getFields()) {
+                final int start = cursor.at;
+                walk(field.schema(), cursor, 1);
+                if (cursor.at - start > largestBytes) {
+                    largestBytes = cursor.at - start;
+                    largest = field.name();
+                }
+            }
+        } catch (final Refused refused) {
+            return null;
+        }
+        return largest == null ? null : largest + " (" + largestBytes + " bytes)";
     }
 
     private void walk(final Schema schema, final Cursor in, final int depth) throws Refused {
@@ -122,6 +150,10 @@ final class DeclaredLengthCheck {
                 throw new Refused("declares " + count + " " + (key == null ? "array" : "map") + " items with "
                         + in.left() + " bytes left (an item takes at least " + itemBytes + ")");
             }
+            // And no more items in all than the record has bytes: arrays of empty arrays nested in
+            // each other would otherwise each declare as many as the bytes left, and cost the walk
+            // (and Avro's reading) the square of the record's length.
+            in.chargeItems(count);
             for (long i = 0; i < count; i++) {
                 if (key != null) {
                     walk(key, in, depth + 1);
@@ -176,11 +208,21 @@ final class DeclaredLengthCheck {
         private final byte[] data;
         private int at;
         private final int end;
+        private long itemsLeft;
 
         Cursor(final byte[] data, final int at, final int end) {
             this.data = data;
             this.at = at;
             this.end = end;
+            this.itemsLeft = end - at;
+        }
+
+        void chargeItems(final long count) throws Refused {
+            if (count > itemsLeft) {
+                throw new Refused("declares more array and map items in all than its " + (end - at)
+                        + " remaining bytes could hold");
+            }
+            itemsLeft -= count;
         }
 
         int left() {

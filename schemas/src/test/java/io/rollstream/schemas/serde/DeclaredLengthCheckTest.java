@@ -96,6 +96,54 @@ class DeclaredLengthCheckTest {
                 .hasMessageContaining("declares a block of 1000000 bytes");
     }
 
+    /**
+     * Arrays of empty arrays: each inner one takes three bytes and declares a thousand items, which
+     * fit in the bytes left (an item of an array of nulls takes none); only a budget over the whole
+     * record keeps the walk, and Avro's reading, linear in its length.
+     */
+    @Test
+    void shouldRefuseNestedArraysDeclaringMoreItemsInAllThanTheRecordHasBytes() throws IOException {
+        final String clickEvent = ClickEvent.getClassSchema().toString();
+        final Schema nested = new Schema.Parser().parse(clickEvent.substring(0, clickEvent.lastIndexOf(']'))
+                + ",{\"name\":\"nested\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":\"null\"}},"
+                + "\"default\":[]}]}");
+        final int nestedId = registry.register("nested-value", nested);
+        final byte[] record = HostileAvro.record(nestedId, out -> {
+            HostileAvro.prefix(out, "u-1");
+            HostileAvro.nullsUpToProperties(out);
+            out.writeMapStart();
+            out.setItemCount(0);
+            out.writeMapEnd();
+            out.writeArrayStart();
+            out.setItemCount(1000);
+            for (int i = 0; i < 1000; i++) {
+                out.writeArrayStart();
+                out.setItemCount(1000);
+                for (int j = 0; j < 1000; j++) {
+                    out.startItem();
+                    out.writeNull();
+                }
+                out.writeArrayEnd();
+            }
+            out.writeArrayEnd();
+        });
+
+        assertThat(record.length).isLessThan(4000);
+        assertThatThrownBy(() -> deserializer.deserialize(TOPIC, record))
+                .isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("declares more array and map items in all than");
+    }
+
+    @Test
+    void shouldNameTheLargestFieldOfARecordWithoutDecodingIt() {
+        final ConfluentAvroSerializer<ClickEvent> serializer = new ConfluentAvroSerializer<>(registry,
+                SerializerOptions.forValues());
+        final byte[] big = serializer.serialize(TOPIC, ClickEvent.newBuilder(sampleEvent()).setCategory("c".repeat(5000)).build());
+
+        assertThat(deserializer.largestField(TOPIC, big)).contains("category (5003 bytes)");
+        assertThat(deserializer.largestField(TOPIC, Arrays.copyOf(big, 100))).isEmpty();
+    }
+
     @Test
     void shouldStillDecodeEveryRecordThatHoldsWhatItDeclares() {
         final ConfluentAvroSerializer<ClickEvent> serializer = new ConfluentAvroSerializer<>(registry,

@@ -1,5 +1,6 @@
 package io.rollstream.topologies.ingest;
 
+import io.rollstream.schemas.contract.EventLimits;
 import io.rollstream.schemas.contract.RejectReason;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -20,10 +21,12 @@ import java.util.Optional;
  * <p>So each part is bounded: a value over {@link #MAX_VALUE_BYTES} or a key over
  * {@link #MAX_KEY_BYTES} keeps its first bytes, and says its original length in
  * {@link DeadLetterHeaders#VALUE_TRUNCATED_FROM} or {@link DeadLetterHeaders#KEY_TRUNCATED_FROM};
- * original headers are kept while they fit in {@link #MAX_ORIGINAL_HEADER_BYTES}, the rest counted in
- * {@link DeadLetterHeaders#HEADERS_DROPPED}; the message is cut at {@link #MAX_MESSAGE_CHARS}. Only a
- * record the event limits refused ({@link RejectReason#OVERSIZED}) can be cut: the whole original
- * stays at its source offset for as long as the topic retains it.
+ * original headers are kept when they fit in {@link #MAX_ORIGINAL_HEADER_BYTES} (counted as the event
+ * limits count them), else none is and their number is in {@link DeadLetterHeaders#HEADERS_DROPPED};
+ * the message is cut at {@link #MAX_MESSAGE_CHARS}. Only a record the event limits refused
+ * ({@link RejectReason#OVERSIZED}) can be cut, since the ingest refuses a value, key or headers past
+ * their limits before anything else: the whole original stays at its source offset for as long as
+ * the topic retains it.
  */
 public record DeadLetter(byte[] key, byte[] value, Headers headers) {
 
@@ -45,14 +48,14 @@ public record DeadLetter(byte[] key, byte[] value, Headers headers) {
                                 final String exceptionClass, final String message, final Optional<Source> source,
                                 final long nowMs) {
         final Headers headers = new RecordHeaders();
-        int kept = 0;
+        // All of them or none: a record's headers past the bound are one hostile whole, and walking
+        // a million of them one by one is a cost of its own.
+        final boolean keep = EventLimits.headerBytes(original) <= MAX_ORIGINAL_HEADER_BYTES;
         int dropped = 0;
         for (final Header header : original) {
-            final int size = header.key().length() + (header.value() == null ? 0 : header.value().length);
-            if (dropped == 0 && kept + size <= MAX_ORIGINAL_HEADER_BYTES && !header.key().startsWith(DeadLetterHeaders.PREFIX)) {
+            if (keep && !header.key().startsWith(DeadLetterHeaders.PREFIX)) {
                 headers.add(header);
-                kept += size;
-            } else {
+            } else if (!header.key().startsWith(DeadLetterHeaders.PREFIX)) {
                 dropped++;
             }
         }

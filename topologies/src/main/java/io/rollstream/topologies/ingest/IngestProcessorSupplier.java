@@ -4,13 +4,12 @@ import io.rollstream.schemas.contract.Texts;
 import io.rollstream.schemas.contract.EventValidator;
 import io.rollstream.schemas.contract.RejectReason;
 import io.rollstream.schemas.ClickEvent;
+import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.schemas.contract.EventLimits;
 import io.rollstream.schemas.serde.ConfluentWireFormat;
-import org.apache.kafka.common.header.Header;
 import io.rollstream.schemas.registry.SchemaNotFoundException;
 import io.rollstream.schemas.registry.SchemaRegistryUnavailableException;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -42,7 +41,7 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
     public record Children(java.util.List<String> next, String deadLetters, String rekey) {
     }
 
-    private final Supplier<Deserializer<ClickEvent>> deserializers;
+    private final Supplier<ConfluentAvroDeserializer<ClickEvent>> deserializers;
     private final EventValidator validator;
     private final OwnerPartition ownerPartition;
     private final Children children;
@@ -51,7 +50,7 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
      * Events read back from the re-keyed or a partitioned-by topic are on their owner partition by
      * construction: give them children without a rekey sink, so nothing can loop.
      */
-    public IngestProcessorSupplier(final Supplier<Deserializer<ClickEvent>> deserializers, final EventValidator validator,
+    public IngestProcessorSupplier(final Supplier<ConfluentAvroDeserializer<ClickEvent>> deserializers, final EventValidator validator,
                                    final OwnerPartition ownerPartition, final Children children) {
         this.deserializers = deserializers;
         this.validator = validator;
@@ -69,7 +68,7 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
         private static final Logger LOG = LoggerFactory.getLogger(IngestProcessor.class);
         private static final String VALIDATION = "Validation";
 
-        private final Deserializer<ClickEvent> deserializer = deserializers.get();
+        private final ConfluentAvroDeserializer<ClickEvent> deserializer = deserializers.get();
         private final Map<RejectReason, Sensor> rejectedSensors = new EnumMap<>(RejectReason.class);
         private ProcessorContext<Object, Object> context;
         private Sensor rekeyedSensor;
@@ -83,7 +82,7 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
         @Override
         public void process(final Record<byte[], byte[]> record) {
             final Optional<RecordMetadata> source = context.recordMetadata();
-            final Optional<String> outsideLimits = rawProblem(record);
+            final Optional<String> outsideLimits = rawProblem(record, source.map(RecordMetadata::topic).orElse(""));
             if (outsideLimits.isPresent()) {
                 reject(record, RejectReason.OVERSIZED, VALIDATION, outsideLimits.get(), source);
                 return;
@@ -141,23 +140,32 @@ public final class IngestProcessorSupplier implements ProcessorSupplier<byte[], 
         }
 
         /**
-         * The record's key or headers past their limits: checked before decoding, as a relay or a
-         * dead letter carries both along.
+         * The record's key, headers or value past their limits: checked before decoding, as a relay
+         * or a dead letter carries them along, and a value is never decoded that is larger than an
+         * event may be (decoding costs a multiple of the bytes in objects).
          */
-        private Optional<String> rawProblem(final Record<byte[], byte[]> record) {
+        private Optional<String> rawProblem(final Record<byte[], byte[]> record, final String topic) {
             final EventLimits limits = validator.limits();
+            final byte[] value = record.value();
+            if (value != null && value.length - ConfluentWireFormat.HEADER_SIZE > limits.maxEventBytes()) {
+                final Optional<String> largest = deserializer.largestField(topic, value);
+                return Optional.of("the event holds " + (value.length - ConfluentWireFormat.HEADER_SIZE)
+                        + " bytes of Avro, over the limit of " + limits.maxEventBytes() + " ("
+                        + EventLimits.MAX_EVENT_BYTES_CONFIG + ")" + largest.map(f -> ", most of them in " + f).orElse("")
+                        + "; refused before decoding (field " + largest.map(f -> f.substring(0, f.indexOf(' ')))
+                        .orElse(EventValidator.WHOLE_EVENT) + ")");
+            }
             if (record.key() != null && record.key().length > limits.maxRecordKeyBytes()) {
                 return Optional.of("the record's key has " + record.key().length + " bytes, over the limit of "
-                        + limits.maxRecordKeyBytes() + " (" + EventLimits.MAX_RECORD_KEY_BYTES_CONFIG + "; field key)");
+                        + limits.maxRecordKeyBytes() + " (" + EventLimits.MAX_RECORD_KEY_BYTES_CONFIG + "); refused before "
+                        + "decoding (field key)");
             }
-            long headerBytes = 0;
-            for (final Header header : record.headers()) {
-                headerBytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
-            }
+            final long headerBytes = EventLimits.headerBytes(record.headers());
             if (headerBytes > limits.maxRecordHeaderBytes()) {
                 return Optional.of("the record's headers have " + headerBytes + " bytes, over the limit of "
                         + limits.maxRecordHeaderBytes() + " (" + EventLimits.MAX_RECORD_HEADER_BYTES_CONFIG
-                        + "; field headers)");
+                        + ", counting " + EventLimits.HEADER_OVERHEAD_BYTES + " bytes a header); refused before decoding "
+                        + "(field headers)");
             }
             return Optional.empty();
         }

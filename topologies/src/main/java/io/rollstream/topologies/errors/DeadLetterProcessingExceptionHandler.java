@@ -5,6 +5,7 @@ import io.rollstream.schemas.contract.Topics;
 import io.rollstream.topologies.ingest.DeadLetter;
 import io.rollstream.topologies.ingest.ValidEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.streams.StreamsConfig;
@@ -76,6 +77,9 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
      */
     public static final String FAILURES_CONFIG = "rollstream.processing-failures";
 
+    /** Each message in a description is cut here: it goes into headers and log lines, and may hold a record's content. */
+    private static final int MAX_MESSAGE_CHARS = 500;
+
     private ProcessingFailures failures;
 
     /** The Kafka Streams settings that install this handler, reporting to {@code failures}. */
@@ -108,11 +112,22 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
             failures.skipped(context, exception);
             return Response.resume();
         }
-        final DeadLetter letter = DeadLetter.of(originalKey(context, record), originalValue(context, record),
-                context.headers(), RejectReason.PROCESSING_FAILED, exception.getClass().getName(),
-                "processor " + context.processorNodeId() + " (task " + context.taskId() + ") threw: " + describe(exception),
-                Optional.of(new DeadLetter.Source(context.topic(), context.partition(), context.offset())),
-                failures.nowMs());
+        final DeadLetter.Source source = new DeadLetter.Source(context.topic(), context.partition(), context.offset());
+        DeadLetter letter;
+        try {
+            letter = DeadLetter.of(originalKey(context, record), originalValue(context, record),
+                    context.headers(), RejectReason.PROCESSING_FAILED, exception.getClass().getName(),
+                    "processor " + context.processorNodeId() + " (task " + context.taskId() + ") threw: " + describe(exception),
+                    Optional.of(source), failures.nowMs());
+        } catch (final RuntimeException unusual) {
+            // Whatever throws here (an exception whose getMessage throws, headers that cannot be
+            // read) would otherwise fail the thread on this record at every replacement: the dead
+            // letter keeps the raw bytes, the reason and the source, and nothing the failure touched.
+            letter = DeadLetter.of(context.sourceRawKey(), context.sourceRawValue(), new RecordHeaders(),
+                    RejectReason.PROCESSING_FAILED, exception.getClass().getName(),
+                    "processing threw, and describing it threw " + unusual.getClass().getName(), Optional.of(source),
+                    failures.nowMs());
+        }
         failures.deadLettered(context, exception);
         final Long timestamp = context.timestamp() < 0 ? null : context.timestamp();
         return Response.resume(List.of(new ProducerRecord<>(Topics.DEAD_LETTERS, null, timestamp, letter.key(),
@@ -153,10 +168,21 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
                 text.append("; caused by ");
             }
             text.append(cause.getClass().getName());
-            if (cause.getMessage() != null) {
-                text.append(": ").append(cause.getMessage());
+            final String message = messageOf(cause);
+            if (message != null) {
+                text.append(": ").append(message.length() <= MAX_MESSAGE_CHARS ? message
+                        : message.substring(0, MAX_MESSAGE_CHARS) + "…");
             }
         }
         return text.toString();
+    }
+
+    /** A message can be anything a processor put there, even code that throws. */
+    private static String messageOf(final Throwable cause) {
+        try {
+            return cause.getMessage();
+        } catch (final RuntimeException unusual) {
+            return "(its message could not be read: " + unusual.getClass().getName() + ")";
+        }
     }
 }

@@ -106,9 +106,14 @@ public final class ProcessingFailures {
         if (pass.first()) {
             final Object[] withStack = Arrays.copyOf(args, args.length + 1);
             withStack[args.length] = failure;
-            LOG.warn(format, withStack);
-        } else {
-            LOG.warn(format, args);
+            try {
+                LOG.warn(format, withStack);
+                return;
+            } catch (final RuntimeException unprintable) {
+                // The logger reads the exception's message and stack, which a processor's exception
+                // may refuse: without it the line must still be written, and the handler go on.
+            }
         }
+        LOG.warn(format, args);
     }
 }

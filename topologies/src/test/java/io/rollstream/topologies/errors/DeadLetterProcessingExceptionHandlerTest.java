@@ -138,6 +138,24 @@ class DeadLetterProcessingExceptionHandlerTest {
     }
 
     @Test
+    void shouldStillDeadLetterAndResumeWhenTheExceptionCannotEvenBeDescribed() {
+        final RuntimeException hostile = new RuntimeException() {
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("no message for you");
+            }
+        };
+        final Response response = handler.handleError(new Context(Topics.EVENTS, 0, 7, new RecordHeaders(), RAW_KEY,
+                RAW_VALUE), new Record<>("user-1", valid("user-1", new byte[] {9}), 1_000), hostile);
+
+        assertThat(response.result()).isEqualTo(Result.RESUME);
+        final ProducerRecord<byte[], byte[]> dead = response.deadLetterQueueRecords().getFirst();
+        assertThat(dead.value()).isEqualTo(RAW_VALUE);
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(RejectReason.PROCESSING_FAILED.name());
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("its message could not be read");
+    }
+
+    @Test
     void shouldRefuseSomethingElseWhereTheSharedFailuresBelong() {
         assertThatThrownBy(() -> new DeadLetterProcessingExceptionHandler().configure(
                 Map.of(DeadLetterProcessingExceptionHandler.FAILURES_CONFIG, "counts")))

@@ -128,7 +128,8 @@ public final class FeatureStoreConfig extends AbstractConfig {
                             + "keeps its count, and the re-keyed topic is created to match it.")
             .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
                     "Replication factor of topics Rollstream creates (3 in production).")
-            .define(MAX_FUTURE_SKEW_MS, Type.LONG, ClockSkew.DEFAULT_MAX_FUTURE_SKEW.toMillis(), Range.atLeast(0), Importance.MEDIUM,
+            .define(MAX_FUTURE_SKEW_MS, Type.LONG, ClockSkew.DEFAULT_MAX_FUTURE_SKEW.toMillis(),
+                    Range.between(0, ClockSkew.MAX_MAX_FUTURE_SKEW.toMillis()), Importance.MEDIUM,
                     "How far an event's time may be ahead of its record timestamp before it is dead-lettered as "
                             + "FUTURE_EVENT_TIME (client clocks are wrong by minutes, not days).")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.HIGH,

@@ -2,7 +2,6 @@ package io.rollstream.topologies;
 
 import io.rollstream.schemas.contract.Topics;
 import io.rollstream.engine.EntityState;
-import io.rollstream.engine.EntityStateCodec;
 import io.rollstream.engine.FeatureEngine;
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.catalog.FeatureCatalog;
@@ -249,26 +248,12 @@ public final class RollstreamTopology {
                 new ByteArrayDeserializer(), topic);
     }
 
-    /**
-     * The features file was checked for events up to an hour ahead of readers; a skew that lets
-     * them run further keeps more tiles, so the bound is checked again with this instance's own.
-     */
-    private static void requireBoundedRecords(final FeatureSet set, final Duration eventsAhead) {
-        final long bound = new EntityStateCodec(set).maxRecordBytes(eventsAhead);
-        if (bound > EntityStateCodec.MAX_ENTITY_RECORD_BYTES) {
-            throw new IllegalArgumentException("with events up to " + eventsAhead + " ahead of readers (from "
-                    + ClockSkew.MAX_FUTURE_SKEW_CONFIG + "), a record of entity '" + set.entity() + "' could reach "
-                    + bound + " bytes, over the limit of " + EntityStateCodec.MAX_ENTITY_RECORD_BYTES
-                    + " that keeps it under Kafka's producer limit; lower the skew, or the entity's windows or sketch sizes");
-        }
-    }
-
     private static void addEntity(final Topology topology, final FeatureSet set, final String parent,
                                   final Settings settings) {
         final String processor = processorName(set);
         final String store = storeName(set);
+        // At most ClockSkew.MAX_EVENTS_AHEAD_OF_READERS, for which the features file checked the bound on records.
         final Duration eventsAhead = new ClockSkew(settings.maxFutureSkew()).eventsAheadOfReaders();
-        requireBoundedRecords(set, eventsAhead);
         topology.addProcessor(processor, settings.recordFault().around(set.entity(), new EntityFeaturesProcessorSupplier(
                 new FeatureEngine(set, eventsAhead), store, settings.catalog().idleExpiry())), parent);
         topology.addStateStore(new EntityStateStoreBuilder(store, set, settings.cachedEntitiesPerStore(),

@@ -147,18 +147,6 @@ class HostileInputTopologyTest {
         assertThat(harness.read("alice", NOON).get("click_count_1h")).isEqualTo(1L);
     }
 
-    @Test
-    void shouldRefuseToBuildWhenTheSkewWouldLetAnEntitysRecordsPassTheirBound() {
-        final io.rollstream.engine.catalog.FeatureCatalog catalog = io.rollstream.engine.catalog.FeaturesFile.loadDefault();
-
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RollstreamTopology.build(new RollstreamTopology.Settings(
-                        catalog, Duration.ofDays(4), 1, () -> null)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("a record of entity 'user' could reach")
-                .hasMessageContaining("lower the skew");
-        RollstreamTopology.build(new RollstreamTopology.Settings(catalog, Duration.ofHours(1), 1, () -> null));
-    }
-
     private static String header(final TestRecord<byte[], byte[]> record, final String key) {
         return DeadLetterHeaders.read(record.getHeaders(), key).orElse(null);
     }

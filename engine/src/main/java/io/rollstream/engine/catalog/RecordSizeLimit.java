@@ -5,6 +5,8 @@ import io.rollstream.engine.FeatureDefinition;
 import io.rollstream.engine.FeatureSet;
 import io.rollstream.engine.StateFootprint;
 
+import io.rollstream.schemas.contract.ClockSkew;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,11 +22,10 @@ final class RecordSizeLimit {
 
     /**
      * How far ahead of readers events are taken to be, which decides how many tiles each width
-     * keeps: an hour, six times the topology's default (5 minutes of future skew plus 5 of record
-     * stamps). An instance that lets events run further ahead keeps more tiles and should check
-     * its own bound; each tile adds only a few bytes to a head.
+     * keeps: the most any instance lets them (an hour: the largest skew the contract allows, twice),
+     * six times the default, so no instance's skew can make its records pass the bound.
      */
-    static final Duration CHECKED_AHEAD_OF_READERS = Duration.ofHours(1);
+    static final Duration CHECKED_AHEAD_OF_READERS = ClockSkew.MAX_EVENTS_AHEAD_OF_READERS;
 
     /** How many of the largest accumulators a refusal names: enough to act on, few enough to read. */
     private static final int NAMED_PARTS = 3;

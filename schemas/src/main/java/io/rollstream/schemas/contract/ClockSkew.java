@@ -25,6 +25,17 @@ public record ClockSkew(Duration maxFutureSkew) {
     public static final long DEFAULT_MAX_FUTURE_SKEW_MINUTES = 5;
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(DEFAULT_MAX_FUTURE_SKEW_MINUTES);
 
+    /**
+     * The most the max future skew may be. Records are stamped up to that far ahead, and Kafka 4's
+     * topics — the relay and dead-letter topics, the stores' changelogs — refuse records stamped
+     * more than an hour ahead by default: a larger skew would make writing them fail the stream
+     * thread. It also bounds how many tiles an entity keeps ({@link #MAX_EVENTS_AHEAD_OF_READERS}).
+     */
+    public static final Duration MAX_MAX_FUTURE_SKEW = Duration.ofMinutes(30);
+
+    /** The most {@link #eventsAheadOfReaders} can be: what the features file's bound on state is checked for. */
+    public static final Duration MAX_EVENTS_AHEAD_OF_READERS = MAX_MAX_FUTURE_SKEW.multipliedBy(2);
+
     /** The contract's default skew. */
     public static ClockSkew defaults() {
         return new ClockSkew(DEFAULT_MAX_FUTURE_SKEW);
@@ -35,8 +46,10 @@ public record ClockSkew(Duration maxFutureSkew) {
 
     public ClockSkew {
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
-        if (maxFutureSkew.isNegative()) {
-            throw new IllegalArgumentException("the max future skew must not be negative, got " + maxFutureSkew);
+        if (maxFutureSkew.isNegative() || maxFutureSkew.compareTo(MAX_MAX_FUTURE_SKEW) > 0) {
+            throw new IllegalArgumentException("the max future skew (" + MAX_FUTURE_SKEW_CONFIG + ") must be 0 to "
+                    + Texts.duration(MAX_MAX_FUTURE_SKEW) + ", got " + Texts.duration(maxFutureSkew)
+                    + ": clocks that are further off need fixing, and Kafka refuses records stamped an hour ahead");
         }
     }
 

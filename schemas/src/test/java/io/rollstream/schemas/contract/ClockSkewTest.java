@@ -23,6 +23,14 @@ class ClockSkewTest {
 
         assertThat(none.recordStampAllowance()).isEqualTo(Duration.ofMinutes(1));
         assertThat(none.eventsAheadOfReaders()).isEqualTo(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> new ClockSkew(Duration.ofSeconds(-1))).hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> new ClockSkew(Duration.ofSeconds(-1))).hasMessageContaining("must be 0 to 30m");
+    }
+
+    @Test
+    void shouldRefuseASkewPastHalfAnHourSayingWhy() {
+        assertThatThrownBy(() -> new ClockSkew(Duration.ofMinutes(31)))
+                .hasMessageContaining(ClockSkew.MAX_FUTURE_SKEW_CONFIG).hasMessageContaining("must be 0 to 30m");
+        assertThat(new ClockSkew(ClockSkew.MAX_MAX_FUTURE_SKEW).eventsAheadOfReaders())
+                .isEqualTo(ClockSkew.MAX_EVENTS_AHEAD_OF_READERS);
     }
 }

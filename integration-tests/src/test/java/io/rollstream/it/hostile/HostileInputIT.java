@@ -165,7 +165,7 @@ class HostileInputIT {
             assertThat(letters.get(source).getFirst().message()).contains("most of them in category (6000")
                     .contains("(field category)");
         }
-        assertThat(metric("kafka_stream_metrics_failed_stream_threads")).as("no stream thread failed").isZero();
+        assertNoStreamThreadReplaced();
         assertThat(service.isAlive()).isTrue();
     }
 
@@ -218,6 +218,7 @@ class HostileInputIT {
                 assertThat(api.features("user", user).path("features").path("views_1h").asLong()).as(user).isEqualTo((long) views));
         assertThat(after - before).as("resident memory growth, %d MiB before", before / MIB).isLessThan(64 * MIB);
         assertThat(service.isAlive()).as("the instance survived: " + service.logTail()).isTrue();
+        assertNoStreamThreadReplaced();
     }
 
     /**
@@ -295,7 +296,7 @@ class HostileInputIT {
 
         final FeatureOracle oracle = new FeatureOracle(CATALOG, ClockSkew.DEFAULT_MAX_FUTURE_SKEW).offerAll(published);
         served.assertAsOracle("features of the good records of a fuzzed stream vs the oracle", oracle, 61);
-        assertThat(metric("kafka_stream_metrics_failed_stream_threads")).as("no stream thread failed").isZero();
+        assertNoStreamThreadReplaced();
     }
 
     /** A bad record, how the producer stamps it (null: now), and the reason it must be dead-lettered with. */
@@ -401,12 +402,20 @@ class HostileInputIT {
                 .setEventTime(time).setProperties(Map.of());
     }
 
-    /** The value of a metric at /metrics, summed over its series. */
+    /** The value of a metric at /metrics, summed over its series; fails when the instance has no such metric. */
     private static double metric(final String name) throws Exception {
         final String text = HTTP.send(HttpRequest.newBuilder(URI.create(service.uri() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        final List<String> series = text.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .toList();
+        assertThat(series).as("series of %s at /metrics", name).isNotEmpty();
+        return series.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** No stream thread of the instance failed or was replaced. */
+    private static void assertNoStreamThreadReplaced() throws Exception {
+        assertThat(metric("kafka_stream_metrics_failed_stream_threads")).as("failed stream threads").isZero();
+        assertThat(metric("kafka_rollstream_streams_thread_replacements_total")).as("stream threads replaced").isZero();
     }
 
     private static String run() {

@@ -68,6 +68,9 @@ public final class EntityFeaturesProcessorSupplier implements ProcessorSupplier<
             }
             if (state == null) {
                 state = engine.newState();
+                if (expiry != null) {
+                    expiry.created();
+                }
             }
             engine.fold(state, record.value().event());
             store.put(key, state);

@@ -9,6 +9,9 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,14 +94,28 @@ final class EntityRecordStore {
      * a head's first bytes, never decoded, and tile records passed over. What storage holds may be
      * older than what the stream thread's cache does; that is the caller's to weigh.
      */
+    private static final Logger LOG = LoggerFactory.getLogger(EntityRecordStore.class);
+    /** Whether a sweep has said it met a damaged record: once is enough to act on. */
+    private boolean damageReported;
+
     IdleScan scanIdle(final Bytes from, final int maxRecords, final long cutoff) {
         final List<String> idle = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = from == null ? records.all() : records.range(from, null)) {
             for (int visited = 0; visited < maxRecords && range.hasNext(); visited++) {
                 final KeyValue<Bytes, byte[]> record = range.next();
-                final EntityStoreKeys.Parsed key = EntityStoreKeys.parse(record.key.get());
-                if (key.isHead() && EntityStateCodec.newestEventTime(record.value) < cutoff) {
-                    idle.add(key.entity());
+                try {
+                    final EntityStoreKeys.Parsed key = EntityStoreKeys.parse(record.key.get());
+                    if (key.isHead() && EntityStateCodec.newestEventTime(record.value) < cutoff) {
+                        idle.add(key.entity());
+                    }
+                } catch (final RuntimeException damaged) {
+                    // A record that is not an entity's: a read of it fails and says so; the sweep
+                    // must not stop at it on every pass, or nothing after it would ever expire.
+                    if (!damageReported) {
+                        damageReported = true;
+                        LOG.warn("Idle expiry skips a record it cannot read as an entity's ({}); reads of that entity "
+                                + "fail too: rebuild the state store from the events topic", damaged.getMessage());
+                    }
                 }
             }
             return new IdleScan(idle, range.hasNext() ? range.peekNextKey() : null);

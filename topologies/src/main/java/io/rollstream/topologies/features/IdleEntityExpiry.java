@@ -39,13 +39,23 @@ final class IdleEntityExpiry implements Punctuator {
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     /**
-     * Records a sweep reads at most (heads and tiles alike), and so entities it deletes at most: a
+     * Records a sweep reads at least (heads and tiles alike), and so entities it deletes at most: a
      * fraction of a millisecond of iteration, and a bounded batch of tombstones, between records.
      * At one sweep a second a task's store of a million records is swept every 17 minutes, of a
      * hundred million in under 28 hours: how long an idle entity's records may outlive its expiry
      * (days, by default), never how long its state does.
      */
     static final int RECORDS_PER_SWEEP = 1_000;
+
+    /**
+     * A sweep reads this many records more for each entity created since the last one: sweeping
+     * faster than entities are made keeps a stream of never-repeated ids from outgrowing the sweep,
+     * which a fixed rate could not.
+     */
+    static final int RECORDS_PER_CREATED_ENTITY = 2;
+
+    /** The most a sweep reads, however many entities were made: a sweep must stay short between records. */
+    static final int MAX_RECORDS_PER_SWEEP = 100_000;
 
     /** How often, at most, the summary line is logged (wall clock: it is for people). */
     static final Duration LOG_INTERVAL = Duration.ofMinutes(5);
@@ -62,6 +72,7 @@ final class IdleEntityExpiry implements Punctuator {
     private long expiredSinceLog;
     private long expiredInAll;
     private long loggedAtMs = Long.MIN_VALUE;
+    private long createdSinceSweep;
 
     private IdleEntityExpiry(final ProcessorContext<?, ?> context, final String storeName, final Duration expiry,
                              final String stage) {
@@ -98,11 +109,19 @@ final class IdleEntityExpiry implements Punctuator {
         return true;
     }
 
+    /** An entity was made (its first event, or its first since it expired): the next sweep reads more. */
+    void created() {
+        createdSinceSweep++;
+    }
+
     /** A sweep: the next stretch of records, its idle entities deleted. */
     @Override
     public void punctuate(final long streamTime) {
         final long cutoff = cutoff(streamTime);
-        final EntityRecordStore.IdleScan scan = store.scanIdle(cursor, RECORDS_PER_SWEEP, cutoff);
+        final int budget = (int) Math.min(MAX_RECORDS_PER_SWEEP,
+                RECORDS_PER_SWEEP + RECORDS_PER_CREATED_ENTITY * createdSinceSweep);
+        createdSinceSweep = 0;
+        final EntityRecordStore.IdleScan scan = store.scanIdle(cursor, budget, cutoff);
         cursor = scan.next();
         if (!scan.idle().isEmpty()) {
             count(store.deleteIdle(scan.idle(), cutoff).size());

@@ -61,7 +61,8 @@ final class FeaturesHandler implements Endpoint {
         this.clock = clock;
         // Room for the longest ids, each character JSON-escaped (\\uXXXX), and a features list.
         this.maxIdLength = entities.values().stream().mapToInt(ServedEntity::maxIdLength).max().orElse(1);
-        this.maxBodyBytes = router.settings().batchMaxIds() * (maxIdLength * 6 + 4) + 64 * 1024;
+        this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE,
+                (long) router.settings().batchMaxIds() * (maxIdLength * 6L + 4) + 64 * 1024);
     }
 
     /** The largest body a batch may have; the server refuses longer ones with {@link #bodyTooLarge()} before they get here. */

@@ -30,8 +30,6 @@ public final class EventValidator {
     public record Violation(RejectReason reason, String field, String message) {
     }
 
-    /** The fields an entity is keyed by or an event is known by: never blank, no control characters. */
-    private static final List<String> KEY_FIELDS = List.of("event_id", "user_id", "item_id");
     private static final String PROPERTIES = "properties";
     /** What a violation of the whole event, not one field, names as its field. */
     public static final String WHOLE_EVENT = "event";
@@ -121,7 +119,8 @@ public final class EventValidator {
             return violation(RejectReason.OVERSIZED, field, field + " has " + value.length()
                     + " characters, over the limit of " + max + " (" + EventLimits.configOf(field) + ")");
         }
-        if (KEY_FIELDS.contains(field)) {
+        // Ids are keys (read back over the API, written in store keys and log lines): never blank, no control characters.
+        if (EventLimits.ID_FIELDS.contains(field)) {
             if (isBlank(value)) {
                 return violation(RejectReason.INVALID_ID, field, field + " must not be blank");
             }

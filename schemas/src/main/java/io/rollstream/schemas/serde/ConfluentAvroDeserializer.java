@@ -54,6 +54,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     }
 
     private final Map<Integer, WriterReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final RefusedSchemaIds refusedIds = new RefusedSchemaIds();
     private SchemaRegistryClient registry;
     private boolean ownsRegistry;
     private Class<T> type;
@@ -187,7 +188,17 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         if (known != null) {
             return known;
         }
-        Schema writerSchema = registry.schemaById(writerId);
+        RuntimeException refusal = refusedIds.refusal(writerId, System.currentTimeMillis());
+        if (refusal != null) {
+            throw refusal;
+        }
+        Schema writerSchema;
+        try {
+            writerSchema = registry.schemaById(writerId);
+        } catch (io.rollstream.schemas.registry.SchemaNotFoundException e) {
+            refusedIds.unknown(writerId, e, System.currentTimeMillis());
+            throw e;
+        }
         SchemaCompatibilityResult compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema).getResult();
         if (compatibility.getCompatibility() != SchemaCompatibilityType.COMPATIBLE) {
@@ -195,10 +206,13 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
                     .map(problem -> problem.getType() + " at " + problem.getLocation() + " (" + problem.getMessage()
                             + ")")
                     .collect(Collectors.joining("; "));
-            throw new MalformedRecordException("A record from topic '" + topic + "' was written with schema id "
-                    + writerId + " (" + writerSchema.getFullName() + "), which " + type.getName() + " cannot read: "
-                    + problems + ". The producer's schema broke compatibility with this reader: dead-letter the "
-                    + "record, and fix the producer or upgrade this reader's generated class.");
+            MalformedRecordException incompatible = new MalformedRecordException("A record from topic '" + topic
+                    + "' was written with schema id " + writerId + " (" + writerSchema.getFullName() + "), which "
+                    + type.getName() + " cannot read: " + problems + ". The producer's schema broke compatibility "
+                    + "with this reader: dead-letter the record, and fix the producer or upgrade this reader's "
+                    + "generated class.");
+            refusedIds.incompatible(writerId, incompatible);
+            throw incompatible;
         }
         WriterReader<T> reader = new WriterReader<>(new DeclaredLengthCheck(writerSchema),
                 new SpecificDatumReader<>(writerSchema, readerSchema, model));

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Streaming feature pipeline: clickstream events in, rolling per-user features out.",
-        subcommands = {DevCommand.class, ServeCommand.class, GenerateCommand.class, CollectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevCommand.class, ServeCommand.class, GenerateCommand.class, CollectCommand.class, ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RollstreamCommand implements Runnable {
 
     @CommandLine.Spec

@@ -82,20 +82,6 @@ final class CollectCommand implements Callable<Integer> {
             description = "A Kafka producer setting (security, compression.type, linger.ms, ...); repeatable.")
     Map<String, String> producerProperties = new HashMap<>();
 
-    /** The limits named as settings, whichever way they were written. */
-    private static Map<String, String> prefixed(final Map<String, String> limits) {
-        final Map<String, String> settings = new HashMap<>();
-        limits.forEach((name, value) -> settings.put(name.startsWith(EventLimits.PREFIX) ? name : EventLimits.PREFIX + name,
-                value));
-        for (final String name : settings.keySet()) {
-            if (!EventLimits.names().contains(name)) {
-                throw new IllegalArgumentException("--event-limit " + name + " is not a limit of the event contract; "
-                        + "the limits are " + EventLimits.names());
-            }
-        }
-        return settings;
-    }
-
     @Override
     public Integer call() throws InterruptedException {
         final CollectorSettings settings = CollectorSettings.builder()
@@ -105,7 +91,7 @@ final class CollectCommand implements Callable<Integer> {
                 .maxFutureSkew(maxFutureSkew).maxEventAge(maxEventAge)
                 .deliveryTimeout(deliveryTimeout).maxBlock(maxBlock).retryAfter(retryAfter)
                 .producerProperties(producerProperties)
-                .eventLimits(EventLimits.fromConfig(prefixed(eventLimits)))
+                .eventLimits(EventLimits.fromNamed(eventLimits))
                 .build();
         final CountDownLatch stopped = new CountDownLatch(1);
         final CollectorServer collector = CollectorServer.start(settings);

@@ -17,12 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -74,17 +76,14 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--max-future-skew", defaultValue = ClockSkew.DEFAULT_MAX_FUTURE_SKEW_MINUTES + "m",
             converter = DurationConverter.class,
             description = "The ingest's allowance for event times ahead of their record's (default: ${DEFAULT-VALUE}).")
-    java.time.Duration maxFutureSkew;
+    Duration maxFutureSkew;
 
     @Override
     public Integer call() throws IOException {
         final Position start = Position.parse(from, Clock.systemUTC());
         final Position stop = Position.parse(to, Clock.systemUTC());
         final ReplayFilter filter = new ReplayFilter(user, type == null ? null : ReplayFilter.type(type), reason);
-        final Map<String, String> limits = new HashMap<>();
-        eventLimits.forEach((name, value) -> limits.put(name.startsWith(EventLimits.PREFIX) ? name : EventLimits.PREFIX + name,
-                value));
-        final EventValidator validator = new EventValidator(new ClockSkew(maxFutureSkew), EventLimits.fromConfig(limits));
+        final EventValidator validator = new EventValidator(new ClockSkew(maxFutureSkew), EventLimits.fromNamed(eventLimits));
         final Path partial = output == null ? null : partialFile(output);
         try (SchemaRegistryClient registry = RestSchemaRegistryClient.builder(registryUrl).build()) {
             final RecordJudge judge = new RecordJudge(new ConfluentAvroDeserializer<>(registry, ClickEvent.class), validator);
@@ -119,7 +118,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Standard output, which closing the writer must not close. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(final OutputStream out) {
             super(out);
         }

@@ -159,6 +159,25 @@ public record EventLimits(int maxIdChars, int maxUrlChars, int maxTextChars, int
                 config.getInt(MAX_RECORD_HEADER_BYTES_CONFIG));
     }
 
+    /**
+     * The limits named on a command line: each name with or without the {@value #PREFIX} prefix
+     * ({@code max-text-chars=1024}), the defaults for the rest.
+     *
+     * @throws IllegalArgumentException for a name that is not a limit, listing the limits
+     */
+    public static EventLimits fromNamed(final Map<String, String> named) {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        named.forEach((name, value) -> {
+            final String setting = name.startsWith(PREFIX) ? name : PREFIX + name;
+            if (!DEFINITION.names().contains(setting)) {
+                throw new IllegalArgumentException("'" + name + "' is not a limit of the event contract; the limits are "
+                        + DEFINITION.names());
+            }
+            settings.put(setting, value);
+        });
+        return fromConfig(settings);
+    }
+
     /** Every limit's setting. */
     public static Set<String> names() {
         return DEFINITION.names();

@@ -106,6 +106,17 @@ class EventValidatorTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining(EventLimits.MAX_EVENT_BYTES_CONFIG);
     }
 
+    @Test
+    void shouldReadLimitsNamedOnACommandLineWithOrWithoutThePrefix() {
+        assertThat(EventLimits.fromNamed(Map.of("max-text-chars", "100", EventLimits.MAX_ID_CHARS_CONFIG, "64")))
+                .satisfies(limits -> {
+                    assertThat(limits.maxTextChars()).isEqualTo(100);
+                    assertThat(limits.maxIdChars()).isEqualTo(64);
+                });
+        assertThatThrownBy(() -> EventLimits.fromNamed(Map.of("max-chars", "1")))
+                .hasMessageContaining("'max-chars' is not a limit").hasMessageContaining(EventLimits.MAX_TEXT_CHARS_CONFIG);
+    }
+
     private Optional<EventValidator.Violation> check(final ClickEvent event) {
         return validator.check(event, (int) AvroBinarySize.of(event), now(event));
     }

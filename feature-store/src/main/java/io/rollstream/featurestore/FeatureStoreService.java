@@ -19,6 +19,7 @@ import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.serde.ConfluentAvroDeserializer;
 import io.rollstream.topologies.RollstreamTopology;
 import io.rollstream.schemas.contract.ClockSkew;
+import io.rollstream.schemas.contract.EventLimits;
 import io.rollstream.topologies.errors.DeadLetterProcessingExceptionHandler;
 import io.rollstream.topologies.errors.ProcessingFailures;
 import io.rollstream.topologies.errors.RecordFault;
@@ -90,18 +91,19 @@ public final class FeatureStoreService implements AutoCloseable, FeatureHttpServ
         final SchemaRegistryClient registry = RestSchemaRegistryClient.builder(config.getString(FeatureStoreConfig.REGISTRY_URL)).build();
         // The stores tell each entity's answer cache what they write, so a kept answer never outlives its state.
         final CacheBudget answerBudget = new CacheBudget(config.answerCacheBytes(), CLOCK);
+        final EventLimits limits = config.eventLimits();
         final Map<String, ServedEntity> byEntity = new LinkedHashMap<>();
         final Map<String, EntityWriteListener> writeListeners = new HashMap<>();
         for (final FeatureSet set : catalog.entities()) {
             final String store = RollstreamTopology.storeName(set);
             final AnswerCache<AnswerTemplate> answers = answerBudget.isOff() ? null : new AnswerCache<>(answerBudget);
-            byEntity.put(set.entity(), ServedEntity.of(set, store, answers, config.eventLimits()));
+            byEntity.put(set.entity(), ServedEntity.of(set, store, answers, limits));
             writeListeners.put(store, answers == null ? EntityWriteListener.NONE : answers);
         }
         this.entities = Map.copyOf(byEntity);
         final Topology topology = RollstreamTopology.build(new RollstreamTopology.Settings(catalog,
                 config.maxFutureSkew(), partitions, () -> new ConfluentAvroDeserializer<>(registry, ClickEvent.class),
-                EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES, writeListeners::get, config.eventLimits())
+                EntityStateStoreBuilder.DEFAULT_CACHED_ENTITIES, writeListeners::get, limits)
                 .withRecordFault(fault));
         this.applicationId = applicationId(config, catalog);
 

@@ -215,7 +215,7 @@ public final class RollstreamTopology {
         topology.addSink(ADMIT_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(),
                 ADMIT);
         for (final FeatureSet set : userKeyed) {
-            addEntity(topology, set, ADMIT, settings);
+            addEntity(topology, set, ADMIT, settings, skew);
         }
 
         for (final Map.Entry<String, List<FeatureSet>> field : byField.entrySet()) {
@@ -235,7 +235,7 @@ public final class RollstreamTopology {
                     new IngestProcessorSupplier.Children(entities, deadLetters, null)), source);
             topology.addSink(deadLetters, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(), decode);
             for (final FeatureSet set : field.getValue()) {
-                addEntity(topology, set, decode, settings);
+                addEntity(topology, set, decode, settings, skew);
             }
         }
         return topology;
@@ -249,11 +249,11 @@ public final class RollstreamTopology {
     }
 
     private static void addEntity(final Topology topology, final FeatureSet set, final String parent,
-                                  final Settings settings) {
+                                  final Settings settings, final ClockSkew skew) {
         final String processor = processorName(set);
         final String store = storeName(set);
         // At most ClockSkew.MAX_EVENTS_AHEAD_OF_READERS, for which the features file checked the bound on records.
-        final Duration eventsAhead = new ClockSkew(settings.maxFutureSkew()).eventsAheadOfReaders();
+        final Duration eventsAhead = skew.eventsAheadOfReaders();
         topology.addProcessor(processor, settings.recordFault().around(set.entity(), new EntityFeaturesProcessorSupplier(
                 new FeatureEngine(set, eventsAhead), store, settings.catalog().idleExpiry())), parent);
         topology.addStateStore(new EntityStateStoreBuilder(store, set, settings.cachedEntitiesPerStore(),

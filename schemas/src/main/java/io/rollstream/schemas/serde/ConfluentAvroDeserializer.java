@@ -1,5 +1,6 @@
 package io.rollstream.schemas.serde;
 
+import io.rollstream.schemas.registry.SchemaNotFoundException;
 import io.rollstream.schemas.registry.SchemaRegistryClient;
 import io.rollstream.schemas.registry.SchemaRegistryClients;
 import java.io.IOException;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <ul>
  *   <li>{@link MalformedRecordException}: not Confluent-wire Avro, or Avro that does not decode with its
  *       writer schema, or a writer schema this class cannot read. Poison.
- *   <li>{@link io.rollstream.schemas.registry.SchemaNotFoundException}: the header names an id the registry
+ *   <li>{@link SchemaNotFoundException}: the header names an id the registry
  *       does not have. Poison.
  *   <li>{@link io.rollstream.schemas.registry.SchemaRegistryUnavailableException}: the registry did not
  *       answer. Retriable; the record is fine.
@@ -162,7 +163,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         try {
             writerId = ConfluentWireFormat.schemaId(data);
             writer = readerFor(writerId, topic);
-        } catch (MalformedRecordException | io.rollstream.schemas.registry.SchemaNotFoundException e) {
+        } catch (MalformedRecordException | SchemaNotFoundException e) {
             return Optional.empty();
         }
         return Optional.ofNullable(writer.check().largestField(data, ConfluentWireFormat.HEADER_SIZE,
@@ -195,7 +196,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         Schema writerSchema;
         try {
             writerSchema = registry.schemaById(writerId);
-        } catch (io.rollstream.schemas.registry.SchemaNotFoundException e) {
+        } catch (SchemaNotFoundException e) {
             refusedIds.unknown(writerId, e, System.currentTimeMillis());
             throw e;
         }

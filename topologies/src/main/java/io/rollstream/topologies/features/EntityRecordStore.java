@@ -8,7 +8,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +25,12 @@ import java.util.Set;
  */
 final class EntityRecordStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EntityRecordStore.class);
+
     private final KeyValueStore<Bytes, byte[]> records;
     private final EntityStateCodec codec;
+    /** Whether a sweep has said it met a damaged record: once is enough to act on. */
+    private boolean damageReported;
 
     EntityRecordStore(final KeyValueStore<Bytes, byte[]> records, final FeatureSet featureSet) {
         this.records = records;
@@ -94,10 +97,6 @@ final class EntityRecordStore {
      * a head's first bytes, never decoded, and tile records passed over. What storage holds may be
      * older than what the stream thread's cache does; that is the caller's to weigh.
      */
-    private static final Logger LOG = LoggerFactory.getLogger(EntityRecordStore.class);
-    /** Whether a sweep has said it met a damaged record: once is enough to act on. */
-    private boolean damageReported;
-
     IdleScan scanIdle(final Bytes from, final int maxRecords, final long cutoff) {
         final List<String> idle = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = from == null ? records.all() : records.range(from, null)) {
